@@ -128,6 +128,9 @@ cc_library(
         "-labsl_spinlock_wait",
         "-labsl_raw_logging_internal",
         "-labsl_log_severity",
+        "-labsl_strerror",
+        "-labsl_bad_optional_access",
+        "-labsl_bad_variant_access",
     ],
 )
 

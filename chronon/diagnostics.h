@@ -1,0 +1,53 @@
+// Compiler-format diagnostics: `path:line:col: error: message [id]`, one line each, then the Bazel label.
+#ifndef CHRONON_DIAGNOSTICS_H_
+#define CHRONON_DIAGNOSTICS_H_
+
+#include <string>
+#include <vector>
+
+namespace chronon {
+
+// A 1-based position in the file being compiled; line 0 means "the file as a whole".
+struct Location {
+  int line = 0;
+  int column = 0;
+};
+
+enum class Severity { kError, kWarning };
+
+struct Diagnostic {
+  Severity severity = Severity::kError;
+  Location location;
+  std::string id;  // stable kebab-case id, documented in docs/diagnostics.md
+  std::string message;
+};
+
+// Collects the diagnostics of one compile. Every check reports here and goes on, so that one run reports every
+// mistake it can find; the caller writes no output when has_errors().
+class Diagnostics {
+ public:
+  Diagnostics(std::string path, std::string label)
+      : path_(std::move(path)), label_(std::move(label)) {}
+
+  void Error(Location location, std::string id, std::string message);
+  void Warning(Location location, std::string id, std::string message);
+
+  bool has_errors() const { return error_count_ > 0; }
+  int error_count() const { return error_count_; }
+  const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
+  const std::string& path() const { return path_; }
+  const std::string& label() const { return label_; }
+
+  // Every diagnostic as `path:line:col: error: message [id]`, then `  in target <label>` once.
+  std::string Format() const;
+
+ private:
+  std::string path_;
+  std::string label_;
+  std::vector<Diagnostic> diagnostics_;
+  int error_count_ = 0;
+};
+
+}  // namespace chronon
+
+#endif  // CHRONON_DIAGNOSTICS_H_

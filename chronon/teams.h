@@ -1,0 +1,29 @@
+// teams.json, read as users already have it. Member order matters: a team's table_properties reach the output
+// in the order written.
+#ifndef CHRONON_TEAMS_H_
+#define CHRONON_TEAMS_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "nlohmann/json.hpp"
+
+namespace chronon {
+
+class TeamConfig {
+ public:
+  // Parses the text of a teams.json; an error names the problem (and its byte offset).
+  static absl::StatusOr<TeamConfig> Parse(const std::string& text);
+
+  bool HasTeam(const std::string& team) const;
+  // compile.py's team_conf(team, key): the team's value, else the `default` team's; nullopt when neither has it.
+  std::optional<nlohmann::ordered_json> Get(const std::string& team, const std::string& key) const;
+
+ private:
+  nlohmann::ordered_json root_;
+};
+
+}  // namespace chronon
+
+#endif  // CHRONON_TEAMS_H_

@@ -1,0 +1,67 @@
+"""Public API of rules_chronon: Bazel rules that compile Chronon feature definitions (textproto) to engine JSON.
+
+Load from here only; everything under `private/` may change.
+"""
+
+load(
+    "//rules/private:compile.bzl",
+    _chronon_group_by_rule = "chronon_group_by_rule",
+    _chronon_join_rule = "chronon_join_rule",
+    _chronon_source_rule = "chronon_source_rule",
+    _chronon_staging_query_rule = "chronon_staging_query_rule",
+)
+load("//rules/private:production.bzl", _chronon_production = "chronon_production")
+load("//rules/private:providers.bzl", _ChrononInfo = "ChrononInfo")
+
+ChrononInfo = _ChrononInfo
+
+def _with_default_src(rule, name, src, **kwargs):
+    rule(name = name, src = src if src else name + ".textproto", **kwargs)
+
+def chronon_source(name, src = None, **kwargs):
+    """A Chronon Source (events, entities or JoinSource) that GroupBys and Joins reference with `ref`.
+
+    Args:
+      name: target name; GroupBys and Joins write `ref: "//package:name"`.
+      src: the `chronon.api.Source` textproto; defaults to `<name>.textproto`.
+      **kwargs: `deps` (the staging query or join it is built on), `teams`, and the common attributes.
+    """
+    _with_default_src(_chronon_source_rule, name, src, **kwargs)
+
+def chronon_group_by(name, src = None, **kwargs):
+    """A Chronon GroupBy, compiled to `production/group_bys/<team>/<name after the team>`.
+
+    The target must live in a package under `group_bys/<team>/`; its Chronon name is
+    `<team>.[<sub>.]<name>`, as compile.py names variable `var` of `group_bys/<team>/[<sub>/]<module>.py`
+    `<team>.[<sub>.]<module>.<var>`: name the target `<module>.<var>`.
+
+    Args:
+      name: target name, `<module>.<var>` (e.g. `example_group_by.v0`).
+      src: the `chronon.api.GroupBy` textproto; defaults to `<name>.textproto`.
+      **kwargs: `deps` (every chronon_source / chronon_join the definition references), `teams`, and the common
+        attributes.
+    """
+    _with_default_src(_chronon_group_by_rule, name, src, **kwargs)
+
+def chronon_join(name, src = None, **kwargs):
+    """A Chronon Join, compiled to `production/joins/<team>/<name after the team>`.
+
+    Args:
+      name: target name, `<module>.<var>` (e.g. `example_join.v1`); the package is under `joins/<team>/`.
+      src: the `chronon.api.Join` textproto; defaults to `<name>.textproto`.
+      **kwargs: `deps` (every chronon_source / chronon_group_by the definition references), `teams`, and the
+        common attributes.
+    """
+    _with_default_src(_chronon_join_rule, name, src, **kwargs)
+
+def chronon_staging_query(name, src = None, **kwargs):
+    """A Chronon StagingQuery, compiled to `production/staging_queries/<team>/<name after the team>`.
+
+    Args:
+      name: target name, `<module>.<var>`; the package is under `staging_queries/<team>/`.
+      src: the `chronon.api.StagingQuery` textproto; defaults to `<name>.textproto`.
+      **kwargs: `teams` and the common attributes.
+    """
+    _with_default_src(_chronon_staging_query_rule, name, src, **kwargs)
+
+chronon_production = _chronon_production

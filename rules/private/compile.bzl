@@ -1,0 +1,170 @@
+"""The rules that compile Chronon definitions: one ChrononCompile action per target."""
+
+load(":providers.bzl", "ChrononInfo")
+
+_KIND_FOLDERS = {
+    "group_by": "group_bys",
+    "join": "joins",
+    "staging_query": "staging_queries",
+}
+
+def chronon_name(kind, package, name):
+    """compile.py's naming: `team.[sub.]module.var` from where the definition lives.
+
+    A definition in package `<...>/group_bys/<team>[/<sub>...]` named `<module>.<var>` is named
+    `<team>.[<sub>.]<module>.<var>`, like a Python variable `var` in `group_bys/<team>/[<sub>/]<module>.py`.
+
+    Args:
+      kind: `group_by`, `join` or `staging_query`.
+      package: the Bazel package of the target.
+      name: the target name.
+
+    Returns:
+      A struct with `name` (the Chronon name), `team`, and `error` (a message, or None).
+    """
+    folder = _KIND_FOLDERS[kind]
+    parts = package.split("/") if package else []
+    index = -1
+    for i, part in enumerate(parts):
+        if part == folder:
+            index = i
+    if index < 0 or index + 1 >= len(parts):
+        return struct(name = None, team = None, error = (
+            "a chronon_{kind} must live in a package under {folder}/<team>/ (its Chronon name is " +
+            "<team>.<module>.<var>, as compile.py names {folder}/<team>/<module>.py); this one is in //{package}"
+        ).format(kind = kind, folder = folder, package = package))
+    team = parts[index + 1]
+    rest = parts[index + 2:] + [name]
+    return struct(name = ".".join([team] + rest), team = team, error = None)
+
+def _summary_path(info):
+    return info.summary.path
+
+def _compile_impl(ctx, kind):
+    summary = ctx.actions.declare_file(ctx.label.name + ".chronon.json")
+    outputs = [summary]
+    args = ctx.actions.args()
+    args.use_param_file("@%s", use_always = True)
+    args.set_param_file_format("multiline")
+    args.add(kind, format = "--kind=%s")
+    args.add(str(ctx.label), format = "--label=%s")
+    args.add(ctx.file.src, format = "--src=%s")
+    args.add(ctx.file.teams, format = "--teams=%s")
+    infos = [dep[ChrononInfo] for dep in ctx.attr.deps]
+    args.add_all(infos, map_each = _summary_path, format_each = "--dep=%s")
+    args.add(summary, format = "--out_summary=%s")
+
+    conf = None
+    name = ""
+    team = ""
+    if kind != "source":
+        naming = chronon_name(kind, ctx.label.package, ctx.label.name)
+        if naming.error:
+            fail(naming.error)
+        name = naming.name
+        team = naming.team
+        production_path = "production/{}/{}/{}".format(_KIND_FOLDERS[kind], team, name[len(team) + 1:])
+        conf = ctx.actions.declare_file(production_path)
+        outputs.append(conf)
+        args.add(name, format = "--name=%s")
+        args.add(conf, format = "--out_conf=%s")
+
+    ctx.actions.run(
+        executable = ctx.executable._compiler,
+        arguments = [args],
+        inputs = depset([ctx.file.src, ctx.file.teams] + [info.summary for info in infos]),
+        outputs = outputs,
+        mnemonic = "ChrononCompile",
+        progress_message = "Compiling Chronon {} {}".format(kind, ctx.label),
+    )
+    transitive = depset(
+        [conf] if conf else [],
+        transitive = [info.transitive_confs for info in infos],
+    )
+    return [
+        DefaultInfo(files = depset(outputs if conf == None else [conf])),
+        ChrononInfo(
+            kind = kind,
+            chronon_name = name,
+            team = team,
+            summary = summary,
+            conf = conf,
+            transitive_confs = transitive,
+        ),
+        OutputGroupInfo(chronon_summary = depset([summary])),
+    ]
+
+def _attrs(deps_doc):
+    return {
+        "src": attr.label(
+            allow_single_file = [".textproto", ".pbtxt", ".txtpb"],
+            mandatory = True,
+            doc = "The definition, a textproto (`.textproto`, `.pbtxt` or `.txtpb`).",
+        ),
+        "deps": attr.label_list(
+            providers = [ChrononInfo],
+            doc = deps_doc,
+        ),
+        "teams": attr.label(
+            allow_single_file = [".json"],
+            default = "@//:teams.json",
+            doc = "The team config, `teams.json` as Chronon users already have it. Defaults to `//:teams.json` " +
+                  "of the main workspace.",
+        ),
+        "_compiler": attr.label(
+            default = "//chronon:chronon_compiler",
+            executable = True,
+            cfg = "exec",
+        ),
+    }
+
+def _source_impl(ctx):
+    return _compile_impl(ctx, "source")
+
+def _group_by_impl(ctx):
+    return _compile_impl(ctx, "group_by")
+
+def _join_impl(ctx):
+    return _compile_impl(ctx, "join")
+
+def _staging_query_impl(ctx):
+    return _compile_impl(ctx, "staging_query")
+
+_IMPLEMENTATIONS = {
+    "source": _source_impl,
+    "group_by": _group_by_impl,
+    "join": _join_impl,
+    "staging_query": _staging_query_impl,
+}
+
+def _make_rule(kind, doc, deps_doc):
+    return rule(
+        implementation = _IMPLEMENTATIONS[kind],
+        attrs = _attrs(deps_doc),
+        provides = [ChrononInfo],
+        doc = doc,
+    )
+
+chronon_source_rule = _make_rule(
+    "source",
+    "A Chronon Source (events, entities or a JoinSource) that GroupBys and Joins reference with `ref`.",
+    "Targets the source references: a chronon_staging_query (`staging_query`) or a chronon_join (JoinSource).",
+)
+
+chronon_group_by_rule = _make_rule(
+    "group_by",
+    "A Chronon GroupBy: what Python's `GroupBy(...)` takes, as a `chronon.api.GroupBy` textproto.",
+    "The chronon_source, chronon_join and chronon_group_by targets the definition references with `ref`.",
+)
+
+chronon_join_rule = _make_rule(
+    "join",
+    "A Chronon Join: what Python's `Join(...)` takes, as a `chronon.api.Join` textproto.",
+    "The chronon_source and chronon_group_by targets the definition references with `ref`.",
+)
+
+chronon_staging_query_rule = _make_rule(
+    "staging_query",
+    "A Chronon StagingQuery, as a `chronon.api.StagingQuery` textproto.",
+    "Unused by staging queries today; accepted for symmetry.",
+)

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what rules_chronon needs on a Debian 12 machine (run as root): Bazel 4.2.3 and the -dev packages the
+# compiler links against. Nothing else is downloaded, ever: Bazel reads every dependency from these packages.
+set -euo pipefail
+packages=(
+  bazel-bootstrap        # Bazel 4.2.3 (WORKSPACE mode)
+  protobuf-compiler      # protoc 3.21
+  libprotobuf-dev        # libprotobuf 3.21: TextFormat parser, descriptors, reflection
+  libabsl-dev            # Abseil 20220623: Status, StatusOr, strings
+  nlohmann-json3-dev     # reading JSON (team config, compiled dependencies) with member order kept
+  libgtest-dev libgmock-dev  # GoogleTest 1.12
+  bazel-skylib           # skylib 1.0.3 for rule tests
+  nginx-light            # a real HTTP remote cache on loopback, for the cache tests
+  git
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "setup: all packages present (${#packages[@]})"

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Every test of rules_chronon: the Bazel tests of this workspace, then the integration tests that drive Bazel in
+# consumer workspaces (examples/, copies of them) the way users do.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source tests/integration/lib.sh
+mkdir -p "$DISK_CACHE"
+
+passed=0
+failed=0
+failures=()
+run() {
+  local name=$1
+  shift
+  echo "=== $name"
+  local start=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "--- PASS $name ($((SECONDS - start)) s)"
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    echo "--- FAIL $name ($((SECONDS - start)) s)"
+  fi
+}
+
+run "bazel test //..." bazel test --disk_cache="$DISK_CACHE" //...
+for t in tests/integration/*_test.sh; do
+  run "$(basename "$t" .sh)" bash "$t"
+done
+
+echo
+for f in "${failures[@]}"; do echo "failed: $f"; done
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

@@ -20,6 +20,7 @@
 #include "chronon/proto_json.h"
 #include "chronon/teams.h"
 #include "chronon/textproto.h"
+#include "chronon/validate.h"
 
 namespace chronon {
 namespace {
@@ -149,35 +150,6 @@ std::string OperationName(int op) {
   return value != nullptr ? value->name() : absl::StrCat(op);
 }
 
-// group_by.get_output_col_names: one name per (bucket, window).
-std::vector<std::string> OutputColumnNames(const Json& aggregation) {
-  const int op = aggregation.value("operation", 3);
-  std::string suffix = absl::AsciiStrToLower(OperationName(op));
-  if (op == api::LAST_K || op == api::FIRST_K || op == api::TOP_K || op == api::BOTTOM_K) {
-    const Json* arg_map = Find(aggregation, "argMap");
-    const Json* k = arg_map != nullptr ? Find(*arg_map, "k") : nullptr;
-    suffix = absl::StrCat(suffix.substr(0, suffix.size() - 2), k != nullptr ? k->get<std::string>() : "None");
-  }
-  const std::string base = absl::StrCat(GetString(aggregation, "inputColumn"), "_", suffix);
-  std::vector<std::string> windowed;
-  const Json* windows = Find(aggregation, "windows");
-  if (windows != nullptr && !windows->empty()) {
-    for (const Json& window : *windows) {
-      windowed.push_back(absl::StrCat(base, "_", window.value("length", 0),
-                                      window.value("timeUnit", 1) == api::HOURS ? "h" : "d"));
-    }
-  } else {
-    windowed.push_back(base);
-  }
-  const Json* buckets = Find(aggregation, "buckets");
-  if (buckets == nullptr || buckets->empty()) return windowed;
-  std::vector<std::string> names;
-  for (const Json& bucket : *buckets) {
-    for (const std::string& name : windowed) names.push_back(absl::StrCat(name, "_by_", bucket.get<std::string>()));
-  }
-  return names;
-}
-
 // A JsonValue / JsonField authoring message as a JSON value (Python value of a helper argument).
 template <typename M>
 Json HelperValue(const M& value) {
@@ -247,6 +219,9 @@ class Compiler {
                              const std::string& pointer);
   std::optional<Json> ResolveRef(const std::string& ref, const std::string& want_kind, Location location);
   Location Loc(const std::string& pointer) const { return locations_.Find(pointer); }
+  Locate Locator(const std::string& prefix = "") const {
+    return [this, prefix](const std::string& pointer) { return Loc(prefix + pointer); };
+  }
 
   // The helpers of Chronon's Python API.
   Json BuildSource(const api::Source& source, const ParseInfoTree* tree, const std::string& pointer);
@@ -276,6 +251,7 @@ class Compiler {
   std::string team_;
   TeamConfig teams_;
   std::map<std::string, Dependency> deps_;
+  std::map<std::string, std::string> namespaces_;  // team -> namespace, each looked up (and reported) once
   LocationMap locations_;
 };
 
@@ -610,8 +586,11 @@ Json Compiler::BuildGroupBy(const api::GroupBy& group_by, const ParseInfoTree* t
   const Descriptor* d = api::GroupBy::descriptor();
   RejectDerivedMetaData(group_by.meta_data(), chronon::Nested(tree, d, "meta_data", -1), "GroupBy");
   ToJsonOptions options = Options();
+  const int errors_before = diags_->error_count();
   Json g = ProtoToJson(group_by, tree, pointer, options);
   const api::GroupByHelper& helper = group_by.helper();
+  // A definition that did not convert (bad references, bad values) would only produce follow-on errors.
+  if (diags_->error_count() > errors_before) return g;
 
   // 1. Required arguments.
   if (group_by.sources_size() == 0) {
@@ -674,7 +653,7 @@ Json Compiler::BuildGroupBy(const api::GroupBy& group_by, const ParseInfoTree* t
   Json column_tags = Json::object();
   for (int i = 0; i < group_by.aggregations_size() && g.contains("aggregations"); ++i) {
     if (group_by.aggregations(i).helper().tags_size() == 0) continue;
-    for (const std::string& column : OutputColumnNames(g["aggregations"][i])) {
+    for (const std::string& column : AggregationOutputColumns(g["aggregations"][i])) {
       column_tags[column] = HelperObject(group_by.aggregations(i).helper().tags());
     }
   }
@@ -689,8 +668,14 @@ Json Compiler::BuildGroupBy(const api::GroupBy& group_by, const ParseInfoTree* t
   if (!meta_data.contains("offlineSchedule")) meta_data["offlineSchedule"] = kDefaultSchedule;
   SortByFieldNumber(&g, d);
 
-  // 8. validate_group_by.
+  // 8. validate_group_by, and the validator's derivation check.
   ValidateGroupBy(g, pointer);
+  if (g.contains("derivations")) {
+    std::vector<std::string> keys(group_by.key_columns().begin(), group_by.key_columns().end());
+    std::vector<std::string> available = PreDerivedGroupByColumns(g);
+    available.insert(available.end(), keys.begin(), keys.end());
+    ValidateDerivations(g["derivations"], keys, available, pointer + "/derivations", Locator(), diags_);
+  }
   return g;
 }
 
@@ -713,6 +698,7 @@ void Compiler::ValidateGroupBy(const Json& g, const std::string& pointer) {
     const std::string at = PointerAppend(PointerAppend(pointer, "sources"), i);
     auto [kind, member] = SourceMember(sources[i]);
     if (member == nullptr) continue;
+    if (!member->contains("query")) continue;  // reported as missing-query
     const Json query = member->value("query", Json::object());
     const bool has_time = query.contains("timeColumn");
     std::set<std::string> columns;
@@ -721,17 +707,22 @@ void Compiler::ValidateGroupBy(const Json& g, const std::string& pointer) {
     column_sets.push_back(columns);
     if (kind == "events") {
       if (member->contains("topic")) any_streaming = true;
+      if (IsTrue(*member, "isCumulative") && !has_time) {
+        diags_->Error(Loc(at + "/events/isCumulative"), "cumulative-without-time-column",
+                      absl::StrCat("Please set query.timeColumn for Cumulative Events Table: ",
+                                   GetString(*member, "table")));
+      }
       if (query.contains("mutationTimeColumn")) {
-        diags_->Error(Loc(at), "event-source-mutation-time",
+        diags_->Error(Loc(at + "/events/query/mutationTimeColumn"), "event-source-mutation-time",
                       "ingestionTimeColumn should not be specified for event source as it should be the same with "
                       "timeColumn");
       }
       if (query.contains("reversalColumn")) {
-        diags_->Error(Loc(at), "event-source-reversal",
+        diags_->Error(Loc(at + "/events/query/reversalColumn"), "event-source-reversal",
                       "reversalColumn should not be specified for event source as it won't have mutations");
       }
       if (!snapshot && !has_time) {
-        diags_->Error(Loc(at), "missing-time-column",
+        diags_->Error(Loc(at + "/events/query"), "missing-time-column",
                       "please specify query.timeColumn for non-snapshot accurate group by with event source");
       }
       if (snapshot && member->contains("topic")) {
@@ -852,8 +843,10 @@ Json Compiler::BuildJoin(const api::Join& join, const ParseInfoTree* tree, const
   const Descriptor* d = api::Join::descriptor();
   RejectDerivedMetaData(join.meta_data(), chronon::Nested(tree, d, "meta_data", -1), "Join");
   ToJsonOptions options = Options();
+  const int errors_before = diags_->error_count();
   Json j = ProtoToJson(join, tree, pointer, options);
   const api::JoinHelper& helper = join.helper();
+  if (diags_->error_count() > errors_before) return j;
   const std::vector<std::string> explicit_deps(helper.dependencies().begin(), helper.dependencies().end());
 
   // 1. The left source: no cumulative events, no JoinSource; an events left gets `ts` appended to its selects.
@@ -864,7 +857,7 @@ Json Compiler::BuildJoin(const api::Join& join, const ParseInfoTree* tree, const
   Json& left = j["left"];
   const Location left_at = Loc(pointer + "/left");
   if (left.contains("events") && IsTrue(left["events"], "isCumulative")) {
-    diags_->Error(left_at, "cumulative-left",
+    diags_->Error(Loc(pointer + "/left/events/isCumulative"), "cumulative-left",
                   "Using EventSource with isCumulative=True as Left source in Joins is NOT supported by Chronon now. "
                   "You can use either EntitySource or EventSource with isCumulative=False.");
   }
@@ -877,7 +870,7 @@ Json Compiler::BuildJoin(const api::Join& join, const ParseInfoTree* tree, const
     Json& query = left["events"]["query"];
     if (query.contains("selects") && !query["selects"].empty()) {
       if (query["selects"].contains("ts")) {
-        diags_->Error(left_at, "reserved-ts",
+        diags_->Error(Loc(pointer + "/left/events/query/selects/ts"), "reserved-ts",
                       "'ts' is a reserved key word for Chronon, please specify the expression in timeColumn");
       }
       query["selects"]["ts"] = StringOrNull(query, "timeColumn");
@@ -977,8 +970,9 @@ Json Compiler::BuildJoin(const api::Join& join, const ParseInfoTree* tree, const
   for (const auto& [key, count] : external_counts) {
     if (count > 1) {
       diags_->Error(Loc(pointer + "/onlineExternalParts"), "duplicate-external-part",
-                    absl::StrCat("Found ", count - 1, " duplicate(s) for external part (", key.first, ", ",
-                                 key.second, "). Please address all the above mentioned duplicates."));
+                    absl::StrCat("Found ", count - 1, " duplicate(s) for external part (",
+                                 key.first.empty() ? "None" : "'" + key.first + "'", ", '", key.second,
+                                 "'). Please address all the above mentioned duplicates."));
     }
   }
 
@@ -986,7 +980,8 @@ Json Compiler::BuildJoin(const api::Join& join, const ParseInfoTree* tree, const
   if (helper.bootstrap_from_log()) {
     const Json* sample = Find(meta_data, "samplePercent");
     if (!IsTrue(meta_data, "online") || sample == nullptr || !(sample->get<double>() > 0)) {
-      diags_->Error(Loc(pointer + "/helper"), "bootstrap-from-log-offline",
+      diags_->Error(At(chronon::Nested(tree, d, "helper", -1), api::JoinHelper::descriptor(), "bootstrap_from_log"),
+                    "bootstrap-from-log-offline",
                     "Join must be online with sample_percent set in order to use bootstrap_from_log option");
     }
     Json part = Json::object();
@@ -1027,14 +1022,17 @@ Json Compiler::BuildJoin(const api::Join& join, const ParseInfoTree* tree, const
 // compile.py.
 
 std::string Compiler::TeamNamespace(const std::string& team, const std::string& pointer) {
+  auto cached = namespaces_.find(team);
+  if (cached != namespaces_.end()) return cached->second;
   std::optional<Json> ns = teams_.Get(team, "namespace");
   if (!ns || !ns->is_string()) {
     diags_->Error(Loc(pointer), "team-config-missing-key",
                   absl::StrCat("neither team ", team, " nor `default` has a \"namespace\" in ", input_.teams_path,
                                "; add one or set meta_data.output_namespace"));
+    namespaces_[team] = "";
     return "";
   }
-  return ns->get<std::string>();
+  return namespaces_[team] = ns->get<std::string>();
 }
 
 // _set_team_level_metadata: namespace and table properties from the team config unless set; team overwritten.
@@ -1107,6 +1105,7 @@ std::optional<CompileOutput> Compiler::CompileGroupBy() {
   if (group_by.has_ref()) {
     diags_->Error(FieldLocation(&tree, api::GroupBy::descriptor()->FindFieldByName("ref"), -1), "ref-not-allowed",
                   "`ref` is for using a GroupBy inside a Join; a chronon_group_by defines one");
+    return std::nullopt;
   }
   if (group_by.meta_data().has_name()) {
     diags_->Error(At(chronon::Nested(&tree, api::GroupBy::descriptor(), "meta_data", -1), api::MetaData::descriptor(),
@@ -1115,6 +1114,7 @@ std::optional<CompileOutput> Compiler::CompileGroupBy() {
                   absl::StrCat("meta_data.name is derived from where the definition lives: ", input_.name));
   }
   Json g = BuildGroupBy(group_by, &tree, "");
+  ValidateDeprecation(g, "group_by", input_.name, Locator(), diags_);
   // Module naming: name and team.
   g["metaData"]["name"] = input_.name;
   g["metaData"]["team"] = team_;
@@ -1139,6 +1139,7 @@ std::optional<CompileOutput> Compiler::CompileJoin() {
   if (join.has_ref()) {
     diags_->Error(FieldLocation(&tree, d->FindFieldByName("ref"), -1), "ref-not-allowed",
                   "`ref` is for using a Join inside a JoinSource; a chronon_join defines one");
+    return std::nullopt;
   }
   if (join.meta_data().has_name()) {
     diags_->Error(At(chronon::Nested(&tree, d, "meta_data", -1), api::MetaData::descriptor(), "name"),
@@ -1165,6 +1166,23 @@ std::optional<CompileOutput> Compiler::CompileJoin() {
                                  "constructor. Fix the following: [",
                                  absl::StrJoin(offline, ", "), "]"));
     }
+  }
+
+  ValidateKeyMappings(j, Locator(), diags_);
+  ValidateProduction(j, input_.name, Locator(), diags_);
+  ValidateDeprecation(j, "join", input_.name, Locator(), diags_);
+  if (j.contains("derivations")) {
+    std::vector<std::string> left_columns;
+    for (const char* kind : {"events", "entities"}) {
+      const Json* member = Find(j["left"], kind);
+      const Json* query = member != nullptr ? Find(*member, "query") : nullptr;
+      const Json* selects = query != nullptr ? Find(*query, "selects") : nullptr;
+      if (selects == nullptr) continue;
+      for (const auto& [column, expression] : selects->items()) left_columns.push_back(column);
+    }
+    std::vector<std::string> available = JoinPartColumns(j);
+    available.insert(available.end(), left_columns.begin(), left_columns.end());
+    ValidateDerivations(j["derivations"], left_columns, available, "/derivations", Locator(), diags_);
   }
 
   Json conf = j;

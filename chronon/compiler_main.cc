@@ -7,6 +7,7 @@
 // Arguments may come from a param file (`@file`, one argument per line). On any error the diagnostics go to
 // stderr in compiler format, the exit status is 1, and no output file exists afterwards.
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -20,6 +21,9 @@
 
 namespace {
 
+constexpr char kUnreadable[] = "unreadable-file";
+constexpr char kUnwritable[] = "unwritable-output";
+
 bool ReadFile(const std::string& path, std::string* contents) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;
@@ -29,8 +33,20 @@ bool ReadFile(const std::string& path, std::string* contents) {
   return true;
 }
 
-// Writes through a temporary file and a rename, so a reader never sees a partial file.
+// Removes a previous output; never anything but a regular file (an output path could be /dev/null).
+void RemoveOutput(const std::string& path) {
+  std::error_code error;
+  if (!path.empty() && std::filesystem::is_regular_file(std::filesystem::symlink_status(path, error))) {
+    std::filesystem::remove(path, error);
+  }
+}
+
+// Writes through a temporary file and a rename, so a reader never sees a partial file. Refuses to replace
+// anything that is not a regular file.
 bool WriteFileAtomically(const std::string& path, const std::string& contents) {
+  std::error_code error;
+  const std::filesystem::file_status status = std::filesystem::symlink_status(path, error);
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) return false;
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
@@ -100,22 +116,22 @@ int main(int argc, char** argv) {
   input.teams_path = teams;
 
   // Outputs of an earlier run must not survive a failed one.
-  std::remove(out_conf.c_str());
-  std::remove(out_summary.c_str());
+  RemoveOutput(out_conf);
+  RemoveOutput(out_summary);
 
   chronon::Diagnostics diags(src, input.label);
   if (!ReadFile(src, &input.src_text)) {
-    std::cerr << src << ":1:1: error: cannot read the file [unreadable-file]\n";
+    std::cerr << src << ":1:1: error: cannot read the file [" << kUnreadable << "]\n";
     return 1;
   }
   if (!teams.empty() && !ReadFile(teams, &input.teams_text)) {
-    std::cerr << teams << ":1:1: error: cannot read the team config [unreadable-file]\n";
+    std::cerr << teams << ":1:1: error: cannot read the team config [" << kUnreadable << "]\n";
     return 1;
   }
   for (const std::string& path : dep_paths) {
     chronon::DependencyInput dep{path, ""};
     if (!ReadFile(path, &dep.summary)) {
-      std::cerr << path << ":1:1: error: cannot read the dependency [unreadable-file]\n";
+      std::cerr << path << ":1:1: error: cannot read the dependency [" << kUnreadable << "]\n";
       return 1;
     }
     input.deps.push_back(std::move(dep));
@@ -126,9 +142,10 @@ int main(int argc, char** argv) {
   if (!output) return 1;
   if ((!out_conf.empty() && !WriteFileAtomically(out_conf, output->conf)) ||
       !WriteFileAtomically(out_summary, output->summary)) {
-    std::cerr << "chronon_compiler: error: cannot write the outputs\n";
-    std::remove(out_conf.c_str());
-    std::remove(out_summary.c_str());
+    std::cerr << "chronon_compiler: error: cannot write the outputs " << out_conf << ", " << out_summary
+              << " [" << kUnwritable << "]\n";
+    RemoveOutput(out_conf);
+    RemoveOutput(out_summary);
     return 1;
   }
   return 0;

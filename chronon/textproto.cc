@@ -17,29 +17,6 @@ namespace {
 using google::protobuf::FieldDescriptor;
 using google::protobuf::TextFormat;
 
-// Adapts protobuf's parser errors to our diagnostics. Unknown fields get their own id because the fix differs.
-class CollectorAdapter : public google::protobuf::io::ErrorCollector {
- public:
-  explicit CollectorAdapter(Diagnostics* diags) : diags_(diags) {}
-  void AddError(int line, google::protobuf::io::ColumnNumber column, const std::string& message) override {
-    const bool unknown = absl::StrContains(message, "has no field named");
-    diags_->Error({line + 1, column + 1}, unknown ? "unknown-field" : "parse-error", message);
-  }
-  void AddWarning(int line, google::protobuf::io::ColumnNumber column, const std::string& message) override {
-    diags_->Warning({line + 1, column + 1}, "parse-warning", message);
-  }
-
- private:
-  Diagnostics* diags_;
-};
-
-// Debian's Abseil is built without std::string_view, so trim here rather than convert at every call.
-std::string_view Strip(std::string_view text) {
-  while (!text.empty() && absl::ascii_isspace(text.front())) text.remove_prefix(1);
-  while (!text.empty() && absl::ascii_isspace(text.back())) text.remove_suffix(1);
-  return text;
-}
-
 // Byte offset of a parser location. The tokenizer advances tabs to the next multiple of 8.
 size_t OffsetOf(std::string_view text, int line, int column) {
   size_t i = 0;
@@ -50,6 +27,47 @@ size_t OffsetOf(std::string_view text, int line, int column) {
     c = text[i] == '\t' ? c + 8 - c % 8 : c + 1;
   }
   return i;
+}
+
+// The tokenizer's column of byte `offset` on its line.
+int ColumnOf(std::string_view text, size_t offset) {
+  const size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  int column = 0;
+  for (size_t i = line_start == std::string_view::npos ? 0 : line_start + 1; i < offset; ++i) {
+    column = text[i] == '\t' ? column + 8 - column % 8 : column + 1;
+  }
+  return column;
+}
+
+// Adapts protobuf's parser errors to our diagnostics. Unknown fields get their own id because the fix differs,
+// and point at the start of the field name rather than where the parser noticed (after it).
+class CollectorAdapter : public google::protobuf::io::ErrorCollector {
+ public:
+  CollectorAdapter(Diagnostics* diags, std::string_view text) : diags_(diags), text_(text) {}
+  void AddError(int line, google::protobuf::io::ColumnNumber column, const std::string& message) override {
+    const bool unknown = absl::StrContains(message, "has no field named");
+    if (unknown) {
+      size_t i = OffsetOf(text_, line, column);
+      while (i > 0 && (text_[i - 1] == ' ' || text_[i - 1] == '\t')) --i;
+      while (i > 0 && (absl::ascii_isalnum(text_[i - 1]) || text_[i - 1] == '_')) --i;
+      column = ColumnOf(text_, i);
+    }
+    diags_->Error({line + 1, column + 1}, unknown ? "unknown-field" : "parse-error", message);
+  }
+  void AddWarning(int line, google::protobuf::io::ColumnNumber column, const std::string& message) override {
+    diags_->Warning({line + 1, column + 1}, "parse-warning", message);
+  }
+
+ private:
+  Diagnostics* diags_;
+  std::string_view text_;
+};
+
+// Debian's Abseil is built without std::string_view, so trim here rather than convert at every call.
+std::string_view Strip(std::string_view text) {
+  while (!text.empty() && absl::ascii_isspace(text.front())) text.remove_prefix(1);
+  while (!text.empty() && absl::ascii_isspace(text.back())) text.remove_suffix(1);
+  return text;
 }
 
 }  // namespace
@@ -76,7 +94,7 @@ bool ParseTextproto(std::string_view text, google::protobuf::Message* message, P
     }
     i += len;
   }
-  CollectorAdapter collector(diags);
+  CollectorAdapter collector(diags, text);
   TextFormat::Parser parser;
   parser.RecordErrorsTo(&collector);
   parser.WriteLocationsTo(tree);

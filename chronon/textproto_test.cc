@@ -26,9 +26,9 @@ TEST(ParseTextprotoTest, UnknownFieldHasItsOwnId) {
   ASSERT_EQ(diags.diagnostics().size(), 1u);
   EXPECT_EQ(diags.diagnostics()[0].id, "unknown-field");
   EXPECT_EQ(diags.diagnostics()[0].location.line, 2);
-  EXPECT_EQ(diags.diagnostics()[0].location.column, 7);
+  EXPECT_EQ(diags.diagnostics()[0].location.column, 3);  // the start of the name
   EXPECT_EQ(diags.Format(),
-            "a.textproto:2:7: error: Message type \"chronon.api.GroupBy\" has no field named \"keys\". "
+            "a.textproto:2:3: error: Message type \"chronon.api.GroupBy\" has no field named \"keys\". "
             "[unknown-field]\n  in target //a:b\n");
 }
 

@@ -201,6 +201,7 @@ struct Dependency {
   std::string team;
   Json object;
   Json extra;
+  Json conf;  // the engine JSON, for joins (a JoinSource parent compiled in the same module)
 };
 
 class Compiler {
@@ -225,6 +226,8 @@ class Compiler {
 
   // The helpers of Chronon's Python API.
   Json BuildSource(const api::Source& source, const ParseInfoTree* tree, const std::string& pointer);
+  Json BuildExternalSource(const api::ExternalSource& source, const ParseInfoTree* tree,
+                           const std::string& pointer);
   Json BuildGroupBy(const api::GroupBy& group_by, const ParseInfoTree* tree, const std::string& pointer);
   Json BuildJoin(const api::Join& join, const ParseInfoTree* tree, const std::string& pointer);
   void BuildAggregations(const api::GroupBy& group_by, const ParseInfoTree* tree, const std::string& pointer,
@@ -297,6 +300,7 @@ void Compiler::LoadDependencies() {
     d.team = summary.value("team", "");
     d.object = std::move(summary["object"]);
     d.extra = summary.value("extra", Json());
+    d.conf = summary.value("conf", Json());
     deps_[summary["label"].get<std::string>()] = std::move(d);
   }
 }
@@ -333,11 +337,19 @@ std::optional<Json> Compiler::Nested(const google::protobuf::Message& message, c
     std::optional<Json> object = ResolveRef(message.GetReflection()->GetString(message, ref), kind, location);
     if (!object) return Json::object();
     if (descriptor == api::Join::descriptor()) {
-      // Building a JoinSource reads the parent's output table, which writes the team namespace into the parent
-      // join (compile.py mutates it; every later serialization shows it).
-      const std::string parent_team =
-          deps_[ResolveLabel(message.GetReflection()->GetString(message, ref), label_)->ToString()].team;
-      JoinOutputTable(&*object, parent_team);
+      const Label parent_label = *ResolveLabel(message.GetReflection()->GetString(message, ref), label_);
+      const Dependency& parent = deps_[parent_label.ToString()];
+      auto module = [](const Label& l) { return l.name.substr(0, l.name.rfind('.')); };
+      if (parent_label.repo == label_.repo && parent_label.package == label_.package &&
+          module(parent_label) == module(label_) && parent.conf.is_object()) {
+        // A parent defined in the same module as this definition: compile.py compiled and wrote it first in
+        // the same process, so the shared object already carries what compiling it added (team metadata).
+        object = parent.conf;
+      } else {
+        // Building a JoinSource reads the parent's output table, which writes the team namespace into the
+        // parent join (compile.py mutates it; every later serialization shows it).
+        JoinOutputTable(&*object, parent.team);
+      }
     }
     return object;
   }
@@ -352,7 +364,85 @@ std::optional<Json> Compiler::Nested(const google::protobuf::Message& message, c
   if (descriptor == api::Source::descriptor()) {
     return BuildSource(static_cast<const api::Source&>(message), tree, pointer);
   }
+  if (descriptor == api::ExternalSource::descriptor()) {
+    return BuildExternalSource(static_cast<const api::ExternalSource&>(message), tree, pointer);
+  }
   return std::nullopt;
+}
+
+// ExternalSource() / ContextualSource() of join.py: metadata (name, team, customJson) and STRUCT schemas
+// "ext_{name}_keys" / "ext_{name}_values" ("contextual_keys" / "contextual_values").
+Json Compiler::BuildExternalSource(const api::ExternalSource& source, const ParseInfoTree* tree,
+                                   const std::string& pointer) {
+  const Descriptor* d = api::ExternalSource::descriptor();
+  ToJsonOptions options = Options();
+  Json out = ProtoToJson(source, tree, pointer, options);
+  if (!source.has_helper() && !source.has_contextual()) return out;
+  if (source.has_helper() && source.has_contextual()) {
+    diags_->Error(At(tree, d, "contextual"), "external-and-contextual",
+                  "an external source is either `helper { ... }` (ExternalSource) or `contextual { ... }` "
+                  "(ContextualSource), not both");
+    return out;
+  }
+  for (const char* field : {"metadata", "key_schema", "value_schema"}) {
+    const FieldDescriptor* f = d->FindFieldByName(field);
+    if (source.GetReflection()->HasField(source, f)) {
+      diags_->Error(At(tree, d, field), "derived-field",
+                    absl::StrCat(field, " is derived from the ExternalSource/ContextualSource arguments in `",
+                                 source.has_helper() ? "helper" : "contextual", "`"));
+    }
+  }
+  auto convert = [&](const google::protobuf::RepeatedPtrField<api::DataField>& list, const ParseInfoTree* t,
+                     const Descriptor* owner, const char* name) {
+    Json params = Json::array();
+    for (int i = 0; i < list.size(); ++i) {
+      const ParseInfoTree* field_tree = chronon::Nested(t, owner, name, i);
+      params.push_back(
+          ProtoToJson(list.Get(i), field_tree, PointerAppend(PointerAppend(pointer, name), i), options));
+    }
+    return params;
+  };
+  auto schema = [](const std::string& name, Json params) {
+    Json type = Json::object();
+    type["kind"] = static_cast<int>(api::STRUCT);
+    type["params"] = std::move(params);
+    type["name"] = name;
+    return type;
+  };
+  Json metadata = Json::object();
+  Json keys, values;
+  if (source.has_helper()) {
+    const api::ExternalSourceHelper& helper = source.helper();
+    const ParseInfoTree* helper_tree = chronon::Nested(tree, d, "helper", -1);
+    const Descriptor* hd = api::ExternalSourceHelper::descriptor();
+    if (helper.name() == "contextual") {
+      diags_->Error(At(helper_tree, hd, "name"), "contextual-name", "Please use `ContextualSource`");
+    }
+    if (helper.name().empty()) {
+      diags_->Error(At(tree, d, "helper"), "missing-name", "an ExternalSource needs a `name`");
+    }
+    metadata["name"] = helper.name();
+    if (helper.has_custom_json()) metadata["customJson"] = helper.custom_json();
+    if (helper.has_team()) metadata["team"] = helper.team();
+    keys = schema(absl::StrCat("ext_", helper.name(), "_keys"),
+                  convert(helper.key_fields(), helper_tree, hd, "key_fields"));
+    values = schema(absl::StrCat("ext_", helper.name(), "_values"),
+                    convert(helper.value_fields(), helper_tree, hd, "value_fields"));
+  } else {
+    const api::ContextualSourceHelper& helper = source.contextual();
+    const ParseInfoTree* helper_tree = chronon::Nested(tree, d, "contextual", -1);
+    const Descriptor* hd = api::ContextualSourceHelper::descriptor();
+    metadata["name"] = "contextual";
+    metadata["team"] = helper.has_team() ? helper.team() : "default";
+    keys = schema("contextual_keys", convert(helper.fields(), helper_tree, hd, "fields"));
+    values = schema("contextual_values", convert(helper.fields(), helper_tree, hd, "fields"));
+  }
+  SortByFieldNumber(&metadata, api::MetaData::descriptor());
+  out["metadata"] = std::move(metadata);
+  out["keySchema"] = std::move(keys);
+  out["valueSchema"] = std::move(values);
+  SortByFieldNumber(&out, d);
+  return out;
 }
 
 std::optional<Json> Compiler::ResolveRef(const std::string& ref, const std::string& want_kind, Location location) {
@@ -1081,6 +1171,7 @@ std::optional<CompileOutput> Compiler::Finish(Json object, Json conf, const Desc
   summary["team"] = team_;
   summary["object"] = std::move(object);
   if (!extra.is_null()) summary["extra"] = std::move(extra);
+  if (input_.kind == Kind::kJoin && !conf.is_null()) summary["conf"] = conf;
   output.summary = summary.dump();
   return output;
 }
@@ -1151,20 +1242,28 @@ std::optional<CompileOutput> Compiler::CompileJoin() {
   j["metaData"]["team"] = team_;
   SortByFieldNumber(&j, d);
 
-  // compile.py: an online Join needs online GroupBys (it asserts after writing; we refuse before).
+  // An online Join needs online GroupBys. A part explicitly `online: false` is a validator error (compile.py
+  // writes nothing); a part that leaves `online` unset makes compile.py assert only after writing the join, so
+  // the join is written and this is a warning.
   if (IsTrue(j["metaData"], "online")) {
-    std::vector<std::string> offline;
+    std::vector<std::string> offline, unset;
     for (const Json& part : j.value("joinParts", Json::array())) {
       const Json meta_data = part.value("groupBy", Json::object()).value("metaData", Json::object());
-      if (!IsTrue(meta_data, "online")) offline.push_back(GetString(meta_data, "name"));
+      if (IsTrue(meta_data, "online")) continue;
+      (meta_data.contains("online") ? offline : unset).push_back(GetString(meta_data, "name"));
     }
     if (!offline.empty()) {
       diags_->Error(Loc("/joinParts"), "online-join-offline-group-by",
-                    absl::StrCat("You must make all dependent GroupBys `online` if you want to make your join [",
-                                 input_.name,
-                                 "] `online`. You can do this by passing the `online=True` argument to the GroupBy "
-                                 "constructor. Fix the following: [",
-                                 absl::StrJoin(offline, ", "), "]"));
+                    absl::StrCat("join ", input_.name, " is online but includes the following offline group_bys: ",
+                                 absl::StrJoin(offline, ", ")));
+    }
+    if (!unset.empty()) {
+      diags_->Warning(Loc("/joinParts"), "online-join-group-by-not-online",
+                      absl::StrCat("You must make all dependent GroupBys `online` if you want to make your join [",
+                                   input_.name,
+                                   "] `online`. You can do this by passing the `online=True` argument to the "
+                                   "GroupBy constructor. Fix the following: [",
+                                   absl::StrJoin(unset, ", "), "]"));
     }
   }
 

@@ -217,7 +217,7 @@ TEST_F(CompilerTest, NonFiniteNumbersAreRejected) {
   EXPECT_THAT(r.errors, HasSubstr("def.textproto:3:3: error: NaN and infinity cannot be written"));
 }
 
-TEST_F(CompilerTest, OnlineJoinNeedsOnlineGroupBys) {
+TEST_F(CompilerTest, OnlineJoinWithAGroupByLeavingOnlineUnsetIsWrittenWithAWarning) {
   ASSERT_TRUE(Compile(Kind::kSource, "//sources:events", "", kEvents).output);
   ASSERT_TRUE(Compile(Kind::kGroupBy, "//group_bys/team_a:gb.v1", "team_a.gb.v1",
                       "sources { ref: \"//sources:events\" }\nkey_columns: \"user\"\n"
@@ -226,8 +226,93 @@ TEST_F(CompilerTest, OnlineJoinNeedsOnlineGroupBys) {
   Result r = Compile(Kind::kJoin, "//joins/team_a:j.v1", "team_a.j.v1",
                      "left { ref: \"//sources:events\" }\njoin_parts { group_by { ref: \"//group_bys/team_a:gb.v1\" } }\n"
                      "meta_data { online: true }\n");
+  // compile.py writes the join, then asserts: the file is the golden, so we write it and warn.
+  EXPECT_TRUE(r.output) << r.errors;
+  EXPECT_THAT(r.errors, HasSubstr("warning: You must make all dependent GroupBys `online`"));
+  EXPECT_THAT(r.errors, HasSubstr("Fix the following: [team_a.gb.v1] [online-join-group-by-not-online]"));
+}
+
+TEST_F(CompilerTest, OnlineJoinWithAnOfflineGroupByIsAnError) {
+  ASSERT_TRUE(Compile(Kind::kSource, "//sources:events", "", kEvents).output);
+  ASSERT_TRUE(Compile(Kind::kGroupBy, "//group_bys/team_a:gb.v1", "team_a.gb.v1",
+                      "sources { ref: \"//sources:events\" }\nkey_columns: \"user\"\n"
+                      "aggregations { input_column: \"user\" operation: COUNT }\nmeta_data { online: false }\n")
+                  .output);
+  Result r = Compile(Kind::kJoin, "//joins/team_a:j.v1", "team_a.j.v1",
+                     "left { ref: \"//sources:events\" }\njoin_parts { group_by { ref: \"//group_bys/team_a:gb.v1\" } }\n"
+                     "meta_data { online: true }\n");
   EXPECT_FALSE(r.output);
-  EXPECT_THAT(r.errors, HasSubstr("Fix the following: [team_a.gb.v1] [online-join-offline-group-by]"));
+  EXPECT_THAT(r.errors, HasSubstr("join team_a.j.v1 is online but includes the following offline group_bys: "
+                                  "team_a.gb.v1 [online-join-offline-group-by]"));
+}
+
+TEST_F(CompilerTest, ExternalAndContextualSourcesBuildMetadataAndStructSchemas) {
+  ASSERT_TRUE(Compile(Kind::kSource, "//sources:events", "", kEvents).output);
+  Result r = Compile(Kind::kJoin, "//joins/team_a:j.v1", "team_a.j.v1", R"(
+left { ref: "//sources:events" }
+online_external_parts {
+  source {
+    helper {
+      name: "ext"
+      team: "t"
+      custom_json: "{}"
+      key_fields { name: "k" data_type { kind: LONG } }
+      value_fields { name: "v" data_type { kind: LIST params { name: "elem" data_type { kind: STRING } } } }
+    }
+    factory_config { factory_name: "f" }
+  }
+  prefix: "p"
+}
+online_external_parts { source { contextual { fields { name: "c" data_type { kind: BOOLEAN } } } } }
+)");
+  ASSERT_TRUE(r.output) << r.errors;
+  EXPECT_EQ(r.conf["onlineExternalParts"][0].dump(),
+            R"({"source":{"metadata":{"name":"ext","customJson":"{}","team":"t"},)"
+            R"("keySchema":{"kind":13,"params":[{"name":"k","dataType":{"kind":4}}],"name":"ext_ext_keys"},)"
+            R"("valueSchema":{"kind":13,"params":[{"name":"v","dataType":{"kind":12,"params":[{"name":"elem",)"
+            R"("dataType":{"kind":7}}]}}],"name":"ext_ext_values"},"factoryConfig":{"factoryName":"f"}},"prefix":"p"})");
+  EXPECT_EQ(r.conf["onlineExternalParts"][1].dump(),
+            R"({"source":{"metadata":{"name":"contextual","team":"default"},)"
+            R"("keySchema":{"kind":13,"params":[{"name":"c","dataType":{"kind":0}}],"name":"contextual_keys"},)"
+            R"("valueSchema":{"kind":13,"params":[{"name":"c","dataType":{"kind":0}}],"name":"contextual_values"}}})");
+}
+
+TEST_F(CompilerTest, ExternalSourceNamedContextualIsRefused) {
+  ASSERT_TRUE(Compile(Kind::kSource, "//sources:events", "", kEvents).output);
+  Result r = Compile(Kind::kJoin, "//joins/team_a:j.v1", "team_a.j.v1",
+                     "left { ref: \"//sources:events\" }\n"
+                     "online_external_parts { source { helper {\n  name: \"contextual\" } } }\n");
+  EXPECT_FALSE(r.output);
+  EXPECT_THAT(r.errors, HasSubstr("def.textproto:3:3: error: Please use `ContextualSource` [contextual-name]"));
+}
+
+// A JoinSource parent from the same module was compiled first by compile.py: it is embedded with its team
+// metadata. A parent from another module only gets its output namespace (get_join_output_table_name).
+TEST_F(CompilerTest, JoinSourceParentCarriesTeamMetadataOnlyFromTheSameModule) {
+  ASSERT_TRUE(Compile(Kind::kSource, "//sources:events", "", kEvents).output);
+  ASSERT_TRUE(Compile(Kind::kJoin, "//joins/team_a:m.parent", "team_a.m.parent",
+                      "left { ref: \"//sources:events\" }\n").output);
+  const std::string chained = R"(
+left { ref: "//sources:events" }
+join_parts { group_by {
+  meta_data { name: "team_a.chained" }
+  sources { join_source { join { ref: "//joins/team_a:m.parent" } query { selects { key: "user" value: "user" } time_column: "ts" } } }
+  key_columns: "user"
+  aggregations { input_column: "user" operation: COUNT }
+} }
+)";
+  Result same = Compile(Kind::kJoin, "//joins/team_a:m.v1", "team_a.m.v1", chained);
+  ASSERT_TRUE(same.output) << same.errors;
+  const Json& parent = same.conf["joinParts"][0]["groupBy"]["sources"][0]["joinSource"]["join"]["metaData"];
+  EXPECT_EQ(parent["outputNamespace"], "team_a_db");
+  EXPECT_EQ(parent["tableProperties"].dump(), R"({"b":"2","a":"1"})");
+  Result other = Compile(Kind::kJoin, "//joins/team_a:other.v1", "team_a.other.v1", chained);
+  ASSERT_TRUE(other.output) << other.errors;
+  const Json& bare = other.conf["joinParts"][0]["groupBy"]["sources"][0]["joinSource"]["join"]["metaData"];
+  EXPECT_EQ(bare["outputNamespace"], "team_a_db");
+  EXPECT_FALSE(bare.contains("tableProperties"));
+  EXPECT_EQ(other.conf["joinParts"][0]["groupBy"]["metaData"]["dependencies"][0],
+            R"({"name": "wait_for_team_a_db.team_a_m_parent_ds", "spec": "team_a_db.team_a_m_parent/ds={{ ds }}", "start": null, "end": null})");
 }
 
 TEST_F(CompilerTest, DerivedFieldsCannotBeWrittenByHand) {

@@ -233,6 +233,7 @@ class Compiler {
   void BuildAggregations(const api::GroupBy& group_by, const ParseInfoTree* tree, const std::string& pointer,
                          Json* aggregations);
   void ValidateGroupBy(const Json& group_by, const std::string& pointer);
+  void ValidateLabelPart(Json* label_part, const std::string& pointer);
   std::vector<std::string> SourceDependencies(const Json& source, const std::vector<std::string>& explicit_deps,
                                               int lag, const std::string& pointer);
   std::string JoinOutputTable(Json* join, const std::string& team);
@@ -927,6 +928,43 @@ void Compiler::ValidateGroupBy(const Json& g, const std::string& pointer) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// LabelPart() of join.py: a label GroupBy with aggregations has one aggregation with one DAYS window, and the
+// offsets follow that window.
+
+void Compiler::ValidateLabelPart(Json* label_part, const std::string& pointer) {
+  const Json labels = label_part->value("labels", Json::array());
+  bool aggregated = false;
+  for (const Json& label : labels) aggregated = aggregated || label.value("groupBy", Json::object()).contains("aggregations");
+  if (!aggregated) return;
+  if (labels.size() > 1) {
+    diags_->Error(Loc(pointer + "/labels"), "label-multiple-parts", "Multiple label joinPart is not supported yet");
+    return;
+  }
+  const Json aggregations = labels[0]["groupBy"]["aggregations"];
+  const std::string at = pointer + "/labels/0/groupBy/aggregations";
+  if (aggregations.size() != 1 || aggregations[0].value("windows", Json::array()).size() != 1) {
+    diags_->Error(Loc(at), "label-aggregation-shape",
+                  "Too many aggregations or invalid windows found. Single aggregation with one window allowed.");
+    return;
+  }
+  const Json window = aggregations[0]["windows"][0];
+  if (window.value("timeUnit", 1) != api::DAYS) {
+    diags_->Error(Loc(at + "/0/windows/0"), "label-window-unit", "Label aggregation window unit must be DAYS");
+    return;
+  }
+  const int size = window.value("length", 0);
+  if (label_part->value("leftStartOffset", size) != size || label_part->value("leftEndOffset", size) != size) {
+    diags_->Warning(Loc(pointer + "/leftStartOffset"), "label-offsets-inferred",
+                    absl::StrCat("left_start_offset and left_end_offset will be inferred to be same as aggregation "
+                                 "window ",
+                                 size, " and the incorrect values will be ignored."));
+  }
+  (*label_part)["leftStartOffset"] = size;
+  (*label_part)["leftEndOffset"] = size;
+  SortByFieldNumber(label_part, api::LabelPart::descriptor());
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Join() of join.py.
 
 Json Compiler::BuildJoin(const api::Join& join, const ParseInfoTree* tree, const std::string& pointer) {
@@ -986,6 +1024,7 @@ Json Compiler::BuildJoin(const api::Join& join, const ParseInfoTree* tree, const
   // 4. The label part gets its own dependencies: the left's, the label GroupBys', and the join's backfill table.
   if (j.contains("labelPart")) {
     Json& label_part = j["labelPart"];
+    ValidateLabelPart(&label_part, pointer + "/labelPart");
     std::vector<std::string> label_deps = left_deps;
     for (const Json& label : label_part.value("labels", Json::array())) {
       group_by_deps(label.value("groupBy", Json::object()), &label_deps);

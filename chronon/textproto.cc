@@ -78,11 +78,11 @@ bool ParseTextproto(std::string_view text, google::protobuf::Message* message, P
   // error points at the offending byte whatever field it is in.
   int line = 1, column = 1;
   for (size_t i = 0; i < text.size();) {
-    uint32_t code_point;
-    const size_t len = DecodeUtf8(text, i, &code_point);
-    if (len == 0) {
+    char32_t code_point;
+    size_t next = i;
+    if (const char* problem = DecodeUtf8(text, &next, &code_point)) {
       diags->Error({line, column}, "invalid-utf8",
-                   absl::StrCat("the file is not valid UTF-8 (byte 0x",
+                   absl::StrCat("the file is not valid UTF-8 (", problem, " at byte 0x",
                                 absl::Hex(static_cast<unsigned char>(text[i]), absl::kZeroPad2), ")"));
       return false;
     }
@@ -92,7 +92,7 @@ bool ParseTextproto(std::string_view text, google::protobuf::Message* message, P
     } else {
       ++column;
     }
-    i += len;
+    i = next;
   }
   CollectorAdapter collector(diags, text);
   TextFormat::Parser parser;

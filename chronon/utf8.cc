@@ -2,36 +2,43 @@
 
 namespace chronon {
 
-size_t DecodeUtf8(std::string_view text, size_t i, uint32_t* code_point) {
-  const unsigned char c = text[i];
-  if (c < 0x80) {
-    *code_point = c;
-    return 1;
+const char* DecodeUtf8(std::string_view s, size_t* pos, char32_t* code_point) {
+  const auto lead = static_cast<unsigned char>(s[*pos]);
+  if (lead < 0x80) {
+    *code_point = lead;
+    ++*pos;
+    return nullptr;
   }
-  size_t len;
-  uint32_t cp;
-  if ((c & 0xE0) == 0xC0) {
-    len = 2;
-    cp = c & 0x1F;
-  } else if ((c & 0xF0) == 0xE0) {
-    len = 3;
-    cp = c & 0x0F;
-  } else if ((c & 0xF8) == 0xF0) {
-    len = 4;
-    cp = c & 0x07;
+  size_t length;
+  char32_t cp;
+  if (lead < 0xC0) return "unexpected continuation byte";
+  if (lead < 0xE0) {
+    length = 2;
+    cp = lead & 0x1F;
+  } else if (lead < 0xF0) {
+    length = 3;
+    cp = lead & 0x0F;
+  } else if (lead < 0xF8) {
+    length = 4;
+    cp = lead & 0x07;
   } else {
-    return 0;
+    return "invalid lead byte";
   }
-  if (i + len > text.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    const unsigned char cc = text[i + k];
-    if ((cc & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (cc & 0x3F);
+  for (size_t i = 1; i < length; ++i) {
+    if (*pos + i >= s.size()) return "truncated sequence";
+    const auto byte = static_cast<unsigned char>(s[*pos + i]);
+    if ((byte & 0xC0) != 0x80) return "truncated sequence";
+    cp = (cp << 6) | (byte & 0x3F);
   }
-  static constexpr uint32_t kMinimum[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (cp < kMinimum[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  // The smallest code point that needs `length` bytes; anything below it
+  // could have been encoded shorter.
+  static constexpr char32_t kMinForLength[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kMinForLength[length]) return "overlong encoding";
+  if (cp >= 0xD800 && cp <= 0xDFFF) return "UTF-16 surrogate encoded in UTF-8";
+  if (cp > 0x10FFFF) return "code point above U+10FFFF";
   *code_point = cp;
-  return len;
+  *pos += length;
+  return nullptr;
 }
 
 }  // namespace chronon

@@ -10,10 +10,15 @@ load(
     _chronon_source_rule = "chronon_source_rule",
     _chronon_staging_query_rule = "chronon_staging_query_rule",
 )
-load("//rules/private:production.bzl", _chronon_production = "chronon_production")
+load(
+    "//rules/private:production.bzl",
+    _ChrononProductionInfo = "ChrononProductionInfo",
+    _chronon_production = "chronon_production",
+)
 load("//rules/private:providers.bzl", _ChrononInfo = "ChrononInfo")
 
 ChrononInfo = _ChrononInfo
+ChrononProductionInfo = _ChrononProductionInfo
 
 def _with_default_src(rule, name, src, **kwargs):
     rule(name = name, src = src if src else name + ".textproto", **kwargs)
@@ -64,4 +69,20 @@ def chronon_staging_query(name, src = None, **kwargs):
     """
     _with_default_src(_chronon_staging_query_rule, name, src, **kwargs)
 
-chronon_production = _chronon_production
+def chronon_production(name, deps, dir = "production", checked_in = True, **kwargs):
+    """The `production/` tree that Chronon's run.py reads: built, written into the source tree, and checked.
+
+    Creates `<name>` (`bazel build` assembles `bazel-bin/<package>/production/...`) and, with `checked_in`,
+    `<name>.update` (`bazel run` writes the tree into `<package>/<dir>/` and removes files whose definitions are
+    gone) and `<name>_test` (fails when the checked-in tree is stale, printing a diff and the command that fixes
+    it). An online GroupBy or Join whose content changed is reported separately: compile.py refuses to overwrite
+    it, and `bazel run :<name>.update -- --force-overwrite` acknowledges the change.
+
+    Args:
+      name: the tree target.
+      deps: chronon_group_by / chronon_join / chronon_staging_query targets; everything they depend on is included.
+      dir: the checked-in tree, relative to this package (default `production`).
+      checked_in: create the update and test targets (the tree is checked in); default True.
+      **kwargs: common attributes (`visibility` of the tree, `tags`).
+    """
+    _chronon_production(name = name, deps = deps, dir = dir, checked_in = checked_in, **kwargs)

@@ -151,7 +151,7 @@ for rel in "${removed[@]}"; do
   echo "removed $dir/$rel"
 done
 for kind in "${KINDS[@]}"; do
-  [[ -d $root/$kind ]] && find "$root/$kind" -mindepth 1 -type d -empty -delete
+  [[ -d $root/$kind ]] && find "$root/$kind" -type d -empty -delete
 done
 acknowledged=
 ((${#online[@]})) && acknowledged=" (${#online[@]} online, acknowledged with --force-overwrite)"

@@ -10,13 +10,44 @@ load(
     _chronon_source_rule = "chronon_source_rule",
     _chronon_staging_query_rule = "chronon_staging_query_rule",
 )
-load("//rules/private:production.bzl", _chronon_production = "chronon_production")
+load(
+    "//rules/private:production.bzl",
+    _ChrononProductionInfo = "ChrononProductionInfo",
+    _chronon_production = "chronon_production",
+)
+load("//rules/private:columns.bzl", _chronon_columns = "chronon_columns")
 load("//rules/private:providers.bzl", _ChrononInfo = "ChrononInfo")
 
 ChrononInfo = _ChrononInfo
+ChrononProductionInfo = _ChrononProductionInfo
 
 def _with_default_src(rule, name, src, **kwargs):
     rule(name = name, src = src if src else name + ".textproto", **kwargs)
+
+def _with_columns(name, kwargs):
+    # `<name>.columns`: manual, so `bazel build //...` does not pay for it.
+    _chronon_columns(
+        name = name + ".columns",
+        conf = ":" + name,
+        tags = ["manual"],
+        visibility = kwargs.get("visibility"),
+        testonly = kwargs.get("testonly", False),
+    )
+
+def chronon_columns(name, conf, **kwargs):
+    """The output columns of a GroupBy or Join, as compile.py's `--feature-display` derives them (spec §3.5).
+
+    chronon_group_by and chronon_join create one for each definition, `<name>.columns` (tagged `manual`):
+    `bazel run //joins/team:x.v1.columns` prints `<section>\t<column>` lines; `bazel build` writes
+    `<name>.columns.txt`. GroupBy sections: `key`, `feature`, `derived`; Join: `left`, `join_part`, `external`,
+    `derived`.
+
+    Args:
+      name: target name.
+      conf: the chronon_group_by or chronon_join.
+      **kwargs: common attributes.
+    """
+    _chronon_columns(name = name, conf = conf, **kwargs)
 
 def chronon_source(name, src = None, **kwargs):
     """A Chronon Source (events, entities or JoinSource) that GroupBys and Joins reference with `ref`.
@@ -31,6 +62,8 @@ def chronon_source(name, src = None, **kwargs):
 def chronon_group_by(name, src = None, **kwargs):
     """A Chronon GroupBy, compiled to `production/group_bys/<team>/<name after the team>`.
 
+    Also creates `<name>.columns` (see chronon_columns).
+
     The target must live in a package under `group_bys/<team>/`; its Chronon name is
     `<team>.[<sub>.]<name>`, as compile.py names variable `var` of `group_bys/<team>/[<sub>/]<module>.py`
     `<team>.[<sub>.]<module>.<var>`: name the target `<module>.<var>`.
@@ -42,9 +75,12 @@ def chronon_group_by(name, src = None, **kwargs):
         attributes.
     """
     _with_default_src(_chronon_group_by_rule, name, src, **kwargs)
+    _with_columns(name, kwargs)
 
 def chronon_join(name, src = None, **kwargs):
     """A Chronon Join, compiled to `production/joins/<team>/<name after the team>`.
+
+    Also creates `<name>.columns` (see chronon_columns).
 
     Args:
       name: target name, `<module>.<var>` (e.g. `example_join.v1`); the package is under `joins/<team>/`.
@@ -53,6 +89,7 @@ def chronon_join(name, src = None, **kwargs):
         common attributes.
     """
     _with_default_src(_chronon_join_rule, name, src, **kwargs)
+    _with_columns(name, kwargs)
 
 def chronon_staging_query(name, src = None, **kwargs):
     """A Chronon StagingQuery, compiled to `production/staging_queries/<team>/<name after the team>`.
@@ -64,4 +101,20 @@ def chronon_staging_query(name, src = None, **kwargs):
     """
     _with_default_src(_chronon_staging_query_rule, name, src, **kwargs)
 
-chronon_production = _chronon_production
+def chronon_production(name, deps, dir = "production", checked_in = True, **kwargs):
+    """The `production/` tree that Chronon's run.py reads: built, written into the source tree, and checked.
+
+    Creates `<name>` (`bazel build` assembles `bazel-bin/<package>/production/...`) and, with `checked_in`,
+    `<name>.update` (`bazel run` writes the tree into `<package>/<dir>/` and removes files whose definitions are
+    gone) and `<name>_test` (fails when the checked-in tree is stale, printing a diff and the command that fixes
+    it). An online GroupBy or Join whose content changed is reported separately: compile.py refuses to overwrite
+    it, and `bazel run :<name>.update -- --force-overwrite` acknowledges the change.
+
+    Args:
+      name: the tree target.
+      deps: chronon_group_by / chronon_join / chronon_staging_query targets; everything they depend on is included.
+      dir: the checked-in tree, relative to this package (default `production`).
+      checked_in: create the update and test targets (the tree is checked in); default True.
+      **kwargs: common attributes (`visibility` of the tree, `tags`).
+    """
+    _chronon_production(name = name, deps = deps, dir = dir, checked_in = checked_in, **kwargs)

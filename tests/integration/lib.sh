@@ -14,3 +14,52 @@ fail() {
   echo "FAIL: $*" >&2
   exit 1
 }
+
+# copy_workspace SRC DEST: a copy of consumer workspace SRC (without its bazel-* symlinks) whose WORKSPACE points
+# local_repository at these rules.
+copy_workspace() {
+  local src=$1 dest=$2
+  mkdir -p "$dest"
+  (cd "$src" && tar --exclude='./bazel-*' -cf - .) | (cd "$dest" && tar -xf -)
+  sed -i "s|path = \"\\.\\.\"|path = \"$ROOT\"|" "$dest/WORKSPACE"
+  grep -q "path = \"$ROOT\"" "$dest/WORKSPACE" || fail "could not point $dest/WORKSPACE at $ROOT"
+}
+
+# compile_actions LOG: the labels whose ChrononCompile action ran (executed, or fetched from a cache) in the
+# build that wrote execution log LOG (--execution_log_json_file), sorted, one per line.
+compile_actions() {
+  python3 - "$1" <<'PY'
+import json, re, sys
+text = open(sys.argv[1]).read()
+decoder, pos, labels = json.JSONDecoder(), 0, []
+while True:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    if pos >= len(text):
+        break
+    spawn, pos = decoder.raw_decode(text, pos)
+    if spawn.get("mnemonic") == "ChrononCompile":
+        match = re.search(r"(//\S*)$", spawn.get("progressMessage", ""))
+        labels.append(match.group(1) if match else spawn.get("progressMessage", "?"))
+print("\n".join(sorted(labels)))
+PY
+}
+
+# cache_hits LOG: "<remote cache hits> <ChrononCompile spawns>" of the build that wrote LOG.
+compile_cache_hits() {
+  python3 - "$1" <<'PY'
+import json, sys
+text = open(sys.argv[1]).read()
+decoder, pos, hits, total = json.JSONDecoder(), 0, 0, 0
+while True:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    if pos >= len(text):
+        break
+    spawn, pos = decoder.raw_decode(text, pos)
+    if spawn.get("mnemonic") == "ChrononCompile":
+        total += 1
+        hits += bool(spawn.get("remoteCacheHit"))
+print(hits, total)
+PY
+}

@@ -20,3 +20,6 @@ for rel in group_bys/example_team/example_group_by.v0 joins/example_team/example
   count=$((count + 1))
 done
 echo "seed goldens: $count/2 identical"
+# The checked-in tree (written by `bazel run //:production.update`) is compile.py's output too.
+diff -r "$golden" "$ROOT/examples/production" || fail "examples/production differs from compile.py's output"
+echo "examples/production: identical to compile.py's output"

@@ -1,0 +1,49 @@
+"""chronon_columns: the output columns of a compiled GroupBy or Join (compile.py's --feature-display)."""
+
+load(":providers.bzl", "ChrononInfo")
+
+def _columns_impl(ctx):
+    info = ctx.attr.conf[ChrononInfo]
+    if info.kind not in ("group_by", "join"):
+        fail("{} is a {}; output columns exist for GroupBys and Joins".format(ctx.attr.conf.label, info.kind))
+    listing = ctx.actions.declare_file(ctx.label.name + ".txt")
+    args = ctx.actions.args()
+    args.add_all(["columns", info.kind, info.conf, listing])
+    ctx.actions.run(
+        executable = ctx.executable._conf_tool,
+        arguments = [args],
+        inputs = [info.conf],
+        outputs = [listing],
+        mnemonic = "ChrononColumns",
+        progress_message = "Listing the output columns of {}".format(ctx.attr.conf.label),
+    )
+    launcher = ctx.actions.declare_file(ctx.label.name + ".sh")
+    ctx.actions.write(
+        output = launcher,
+        content = "#!/usr/bin/env bash\nexec cat '{}'\n".format(listing.short_path),
+        is_executable = True,
+    )
+    return [DefaultInfo(
+        files = depset([listing]),
+        executable = launcher,
+        runfiles = ctx.runfiles(files = [listing]),
+    )]
+
+chronon_columns = rule(
+    implementation = _columns_impl,
+    attrs = {
+        "conf": attr.label(
+            providers = [ChrononInfo],
+            mandatory = True,
+            doc = "The chronon_group_by or chronon_join whose output columns to list.",
+        ),
+        "_conf_tool": attr.label(
+            default = "//chronon:chronon_conf_tool",
+            executable = True,
+            cfg = "exec",
+        ),
+    },
+    executable = True,
+    doc = "Lists the output columns of a GroupBy or Join, one `<section>\\t<column>` per line (spec §3.5): " +
+          "`bazel build` writes `<name>.txt`, `bazel run` prints it.",
+)

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# A team's CI cache, for real: starts nginx (Debian's nginx-light, WebDAV) as an HTTP remote cache on loopback,
+# builds a copy of examples/ against it, runs `bazel clean`, rebuilds, and asserts from the execution log that every
+# ChrononCompile action of the rebuild was a remote cache hit. The HTTP cache is the only cache in play (no
+# --disk_cache), so the hits can only come from nginx.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+command -v nginx >/dev/null || fail "nginx is not installed (setup.sh installs nginx-light)"
+tmp=$(mktemp -d)
+ws=$tmp/ws
+nginx_pid=
+cleanup() {
+  (cd "$ws" 2>/dev/null && bazel shutdown 2>/dev/null) || true
+  [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# --- the cache: nginx with its own config, pid file, temp and data dirs
+mkdir -p "$tmp/nginx/cache" "$tmp/nginx/tmp"
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+user_line=
+[[ $(id -u) == 0 ]] && user_line="user root;"
+cat >"$tmp/nginx/nginx.conf" <<CONF
+$user_line
+worker_processes 1;
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log warn;
+events { worker_connections 64; }
+http {
+  access_log $tmp/nginx/access.log;
+  client_body_temp_path $tmp/nginx/tmp/body;
+  proxy_temp_path $tmp/nginx/tmp/proxy;
+  fastcgi_temp_path $tmp/nginx/tmp/fastcgi;
+  uwsgi_temp_path $tmp/nginx/tmp/uwsgi;
+  scgi_temp_path $tmp/nginx/tmp/scgi;
+  server {
+    listen 127.0.0.1:$port;
+    root $tmp/nginx/cache;
+    location / {
+      dav_methods PUT;
+      create_full_put_path on;
+      client_max_body_size 0;
+    }
+  }
+}
+CONF
+nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" 2>"$tmp/nginx/stderr" &
+nginx_pid=$!
+cache=http://127.0.0.1:$port
+for _ in $(seq 50); do
+  curl_ok=$(python3 -c "import urllib.request, sys
+try:
+    urllib.request.urlopen('$cache/ac/none', timeout=1)
+except urllib.error.HTTPError as e:
+    print(e.code)
+except Exception:
+    pass" || true)
+  [[ $curl_ok == 404 ]] && break
+  sleep 0.2
+done
+[[ ${curl_ok:-} == 404 ]] || { cat "$tmp/nginx/stderr" "$tmp/nginx/error.log" >&2 || true; fail "nginx did not start"; }
+echo "nginx (pid $nginx_pid) serves a WebDAV cache at $cache"
+
+copy_workspace "$ROOT/examples" "$ws"
+# The README's CI config, as a team would check it in.
+cat >>"$ws/.bazelrc" <<RC
+build:ci --remote_cache=$cache
+build:ci --remote_upload_local_results
+RC
+
+build() {
+  bazel_in_no_disk_cache build --config=ci //... --execution_log_json_file="$tmp/$1.log" >"$tmp/$1.out" 2>&1 ||
+    { cat "$tmp/$1.out" >&2; fail "build $1 failed"; }
+  echo "$1: $(grep -o '[0-9]* processes:.*' "$tmp/$1.out")"
+}
+bazel_in_no_disk_cache() { (cd "$ws" && bazel "$@"); }
+
+build "cold build"
+read -r hits total < <(compile_cache_hits "$tmp/cold build.log")
+echo "cold build: $total ChrononCompile actions, $hits remote cache hits"
+(cd "$ws" && bazel clean 2>/dev/null)
+build "rebuild after bazel clean"
+read -r hits total < <(compile_cache_hits "$tmp/rebuild after bazel clean.log")
+echo "rebuild after bazel clean: $hits of $total ChrononCompile actions were remote cache hits"
+((total > 0)) || fail "the rebuild ran no ChrononCompile action"
+((hits == total)) || fail "$((total - hits)) ChrononCompile action(s) missed the remote cache"
+cmp "$ws/bazel-bin/production/joins/example_team/example_join.v1" \
+  "$SHARED/goldens/seed/expected/joins/example_team/example_join.v1" || fail "the cached Join differs from compile.py's"
+echo "cached outputs: identical to compile.py's"

@@ -1319,6 +1319,7 @@ std::optional<CompileOutput> Compiler::CompileJoin() {
       for (const auto& [column, expression] : selects->items()) left_columns.push_back(column);
     }
     std::vector<std::string> available = JoinPartColumns(j);
+    for (std::string& column : ExternalPartColumns(j)) available.push_back(std::move(column));
     available.insert(available.end(), left_columns.begin(), left_columns.end());
     ValidateDerivations(j["derivations"], left_columns, available, "/derivations", Locator(), diags_);
   }

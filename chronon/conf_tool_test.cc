@@ -68,7 +68,7 @@ TEST(OutputColumnsTest, JoinPartsPrefixesAndExternalParts) {
   const std::string conf = R"({"left": {"events": {"query": {"selects": {"user": "u", "ts": "ts"}}}},
     "joinParts": [{"prefix": "p", "groupBy": {"metaData": {"name": "team.g.v1"}, "keyColumns": ["user"],
                    "aggregations": [{"inputColumn": "x", "operation": 3}]}}],
-    "onlineExternalParts": [{"source": {"metaData": {"name": "my.api"},
+    "onlineExternalParts": [{"source": {"metadata": {"name": "my.api"},
                              "valueSchema": {"params": [{"name": "score"}]}}}]})";
   EXPECT_THAT(*OutputColumns("join", conf),
               ElementsAre(Pair("left", "user"), Pair("left", "ts"), Pair("join_part", "p_team_g_v1_x_last"),

@@ -99,10 +99,7 @@ std::vector<std::string> PreDerivedGroupByColumns(const Json& group_by) {
   return columns;
 }
 
-std::vector<std::string> GroupByOutputColumns(const Json& group_by) {
-  std::vector<std::string> pre_derived = PreDerivedGroupByColumns(group_by);
-  const Json& derivations = Member(group_by, "derivations");
-  if (!derivations.is_array() || derivations.empty()) return pre_derived;
+std::vector<std::string> DerivedColumns(const std::vector<std::string>& pre_derived, const Json& derivations) {
   bool wildcard = false;
   std::set<std::string> renamed;
   for (const Json& derivation : derivations) {
@@ -122,6 +119,20 @@ std::vector<std::string> GroupByOutputColumns(const Json& group_by) {
   return columns;
 }
 
+std::vector<std::string> GroupByOutputColumns(const Json& group_by) {
+  std::vector<std::string> pre_derived = PreDerivedGroupByColumns(group_by);
+  const Json& derivations = Member(group_by, "derivations");
+  if (!derivations.is_array() || derivations.empty()) return pre_derived;
+  std::vector<std::string> keys;
+  for (const Json& key : Member(group_by, "keyColumns")) keys.push_back(key.get<std::string>());
+  pre_derived.insert(pre_derived.end(), keys.begin(), keys.end());
+  std::vector<std::string> columns;
+  for (std::string& column : DerivedColumns(pre_derived, derivations)) {
+    if (std::find(keys.begin(), keys.end(), column) == keys.end()) columns.push_back(std::move(column));
+  }
+  return columns;
+}
+
 std::vector<std::string> JoinPartColumns(const Json& join) {
   std::vector<std::string> columns;
   for (const Json& part : Member(join, "joinParts")) {
@@ -133,6 +144,11 @@ std::vector<std::string> JoinPartColumns(const Json& join) {
       columns.push_back(absl::StrCat(prefix, name, "_", column));
     }
   }
+  return columns;
+}
+
+std::vector<std::string> ExternalPartColumns(const Json& join) {
+  std::vector<std::string> columns;
   for (const Json& part : Member(join, "onlineExternalParts")) {
     const Json& source = Member(part, "source");
     const std::string prefix = part.contains("prefix") ? Str(part, "prefix") + "_" : "";

@@ -23,12 +23,18 @@ std::vector<std::string> AggregationOutputColumns(const Json& aggregation);
 // columns its first source selects (keys excluded).
 std::vector<std::string> PreDerivedGroupByColumns(const Json& group_by);
 
+// What `derivations` leave of `pre_derived`: with a `*` wildcard the pre-derived columns minus those an identifier
+// expression renames, then every named derivation.
+std::vector<std::string> DerivedColumns(const std::vector<std::string>& pre_derived, const Json& derivations);
+
 // The columns after derivations (validator.get_group_by_output_columns, keys excluded).
 std::vector<std::string> GroupByOutputColumns(const Json& group_by);
 
-// The columns a Join adds to its left: `[prefix_]group_by_name_col` per part and `ext_[prefix_]source_col` per
-// external part.
+// The columns a Join's parts add to its left: `[prefix_]group_by_name_col` (dots of the name as underscores).
 std::vector<std::string> JoinPartColumns(const Json& join);
+
+// The columns its online external parts add: `ext_[prefix_]sanitized_source_name_field`.
+std::vector<std::string> ExternalPartColumns(const Json& join);
 
 // validator._validate_derivations over `pre_derived` columns; `keys` may be re-derived without a conflict.
 void ValidateDerivations(const Json& derivations, const std::vector<std::string>& keys,

@@ -90,5 +90,6 @@ def time_requests(exe, cwd, args, n):
             raise RuntimeError(response["output"])
     elapsed = time.perf_counter() - start
     p.stdin.close()
-    _, err = p.communicate()
+    err = p.stderr.read()
+    p.wait()
     return elapsed, int(err.decode().strip().splitlines()[-1]) / 1024

@@ -180,7 +180,7 @@ def main():
     print(f"repo: {ws}: {opts.teams} teams x ({opts.gbs} GroupBys + {opts.joins} Joins + 5 sources) = "
           f"{n_objects} targets; {opts.runs} runs per case")
     wall, err = build(ws)  # starts the server, builds the compiler and everything once
-    print(f"first build (server start, compiler from source, all objects): {wall:.1f} s")
+    print(f"first build (starts the server and builds the compiler if this repo has no output base yet): {wall:.1f} s")
 
     cold, cold_procs = [], None
     for i in range(opts.runs):

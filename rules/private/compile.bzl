@@ -76,6 +76,10 @@ def _compile_impl(ctx, kind):
         outputs = outputs,
         mnemonic = "ChrononCompile",
         progress_message = "Compiling Chronon {} {}".format(kind, ctx.label),
+        # `chronon_compiler --persistent_worker` answers one request per action: a Chronon object compiles in well
+        # under a millisecond, so process start (and the sandbox) would otherwise dominate. Bazel's default
+        # strategy list puts `worker` before `sandboxed` for actions that declare this.
+        execution_requirements = {"supports-workers": "1"},
     )
     transitive = depset(
         [conf] if conf else [],

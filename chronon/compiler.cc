@@ -202,6 +202,8 @@ struct Dependency {
   Json object;
   Json extra;
   Json conf;  // the engine JSON, for joins (a JoinSource parent compiled in the same module)
+  // The namespace its team's config gives (what compile.py writes into a JoinSource parent that has none).
+  std::string team_namespace;
 };
 
 class Compiler {
@@ -220,6 +222,8 @@ class Compiler {
                              const std::string& pointer);
   std::optional<Json> ResolveRef(const std::string& ref, const std::string& want_kind, Location location);
   Location Loc(const std::string& pointer) const { return locations_.Find(pointer); }
+  // The team config as the user knows it: teams.json, also when the rules hand over its per-team split.
+  std::string TeamsName() const { return teams_.source().empty() ? input_.teams_path : teams_.source(); }
   Locate Locator(const std::string& prefix = "") const {
     return [this, prefix](const std::string& pointer) { return Loc(prefix + pointer); };
   }
@@ -236,7 +240,7 @@ class Compiler {
   void ValidateLabelPart(Json* label_part, const std::string& pointer);
   std::vector<std::string> SourceDependencies(const Json& source, const std::vector<std::string>& explicit_deps,
                                               int lag, const std::string& pointer);
-  std::string JoinOutputTable(Json* join, const std::string& team);
+  std::string JoinOutputTable(Json* join, const std::string& namespace_if_unset);
   void RejectDerivedMetaData(const api::MetaData& meta_data, const ParseInfoTree* tree, const char* owner);
 
   // What compile.py adds after the helpers.
@@ -280,7 +284,7 @@ bool Compiler::LoadTeams() {
   teams_ = *std::move(teams);
   if (!team_.empty() && !teams_.HasTeam(team_)) {
     diags_->Error({}, "unknown-team",
-                  absl::StrCat("team ", team_, " does not exist in ", input_.teams_path,
+                  absl::StrCat("team ", team_, " does not exist in ", TeamsName(),
                                "; add it there or move the definition to an existing team's folder"));
     return false;
   }
@@ -301,6 +305,7 @@ void Compiler::LoadDependencies() {
     d.team = summary.value("team", "");
     d.object = std::move(summary["object"]);
     d.extra = summary.value("extra", Json());
+    d.team_namespace = summary.value("teamNamespace", "");
     d.conf = summary.value("conf", Json());
     deps_[summary["label"].get<std::string>()] = std::move(d);
   }
@@ -349,7 +354,7 @@ std::optional<Json> Compiler::Nested(const google::protobuf::Message& message, c
       } else {
         // Building a JoinSource reads the parent's output table, which writes the team namespace into the
         // parent join (compile.py mutates it; every later serialization shows it).
-        JoinOutputTable(&*object, parent.team);
+        JoinOutputTable(&*object, parent.team_namespace);
       }
     }
     return object;
@@ -359,7 +364,8 @@ std::optional<Json> Compiler::Nested(const google::protobuf::Message& message, c
   }
   if (descriptor == api::Join::descriptor()) {
     Json join = BuildJoin(static_cast<const api::Join&>(message), tree, pointer);
-    JoinOutputTable(&join, team_);
+    std::optional<Json> ns = teams_.Get(team_, "namespace");
+    JoinOutputTable(&join, ns && ns->is_string() ? ns->get<std::string>() : "");
     return join;
   }
   if (descriptor == api::Source::descriptor()) {
@@ -584,20 +590,18 @@ std::vector<std::string> Compiler::SourceDependencies(const Json& source,
     deps.push_back(Dumps(simple(GetString(*member, "table"))));
   } else if (kind == "joinSource") {
     Json parent = member->value("join", Json::object());
-    deps.push_back(Dumps(simple(JoinOutputTable(&parent, team_))));
+    std::optional<Json> ns = teams_.Get(team_, "namespace");
+    deps.push_back(Dumps(simple(JoinOutputTable(&parent, ns && ns->is_string() ? ns->get<std::string>() : ""))));
   }
   return deps;
 }
 
-// utils.get_join_output_table_name(join, full_name=True); fills the parent's namespace from the team config as
-// compile.py does.
-std::string Compiler::JoinOutputTable(Json* join, const std::string& team) {
+// utils.get_join_output_table_name(join, full_name=True); fills the parent's namespace from its team's config
+// (`namespace_if_unset`) as compile.py does.
+std::string Compiler::JoinOutputTable(Json* join, const std::string& namespace_if_unset) {
   Json& meta_data = (*join)["metaData"];
-  if (!meta_data.contains("outputNamespace")) {
-    const std::string name = GetString(meta_data, "name");
-    const std::string join_team = name.substr(0, name.find('.'));
-    std::optional<Json> ns = teams_.Get(join_team.empty() ? team : join_team, "namespace");
-    if (ns && ns->is_string()) meta_data["outputNamespace"] = *ns;
+  if (!meta_data.contains("outputNamespace") && !namespace_if_unset.empty()) {
+    meta_data["outputNamespace"] = namespace_if_unset;
     SortByFieldNumber(&meta_data, api::MetaData::descriptor());
   }
   return absl::StrCat(GetString(meta_data, "outputNamespace"), ".", Sanitize(GetString(meta_data, "name")));
@@ -1156,7 +1160,7 @@ std::string Compiler::TeamNamespace(const std::string& team, const std::string& 
   std::optional<Json> ns = teams_.Get(team, "namespace");
   if (!ns || !ns->is_string()) {
     diags_->Error(Loc(pointer), "team-config-missing-key",
-                  absl::StrCat("neither team ", team, " nor `default` has a \"namespace\" in ", input_.teams_path,
+                  absl::StrCat("neither team ", team, " nor `default` has a \"namespace\" in ", TeamsName(),
                                "; add one or set meta_data.output_namespace"));
     namespaces_[team] = "";
     return "";
@@ -1173,7 +1177,7 @@ void Compiler::SetTeamMetadata(Json* object, const std::string& team, const std:
     if (!properties) {
       diags_->Error(Loc(pointer), "team-config-missing-key",
                     absl::StrCat("neither team ", team, " nor `default` has \"table_properties\" in ",
-                                 input_.teams_path));
+                                 TeamsName()));
     } else {
       meta_data["tableProperties"] = *properties;
     }
@@ -1208,6 +1212,10 @@ std::optional<CompileOutput> Compiler::Finish(Json object, Json conf, const Desc
   summary["label"] = input_.label;
   summary["name"] = input_.name;
   summary["team"] = team_;
+  if (input_.kind != Kind::kSource) {
+    std::optional<Json> ns = teams_.Get(team_, "namespace");
+    if (ns && ns->is_string()) summary["teamNamespace"] = *ns;
+  }
   summary["object"] = std::move(object);
   if (!extra.is_null()) summary["extra"] = std::move(extra);
   if (input_.kind == Kind::kJoin && !conf.is_null()) summary["conf"] = conf;

@@ -17,11 +17,15 @@ class TeamConfig {
   static absl::StatusOr<TeamConfig> Parse(const std::string& text);
 
   bool HasTeam(const std::string& team) const;
+  // Where the config came from, for messages: a per-team split made by chronon_team_config names the teams.json it
+  // came from in its "$source" member; otherwise empty.
+  const std::string& source() const { return source_; }
   // compile.py's team_conf(team, key): the team's value, else the `default` team's; nullopt when neither has it.
   std::optional<nlohmann::ordered_json> Get(const std::string& team, const std::string& key) const;
 
  private:
   nlohmann::ordered_json root_;
+  std::string source_;
 };
 
 }  // namespace chronon

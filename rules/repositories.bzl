@@ -6,6 +6,8 @@ lets a workspace build without internet. Protobuf, Abseil, GoogleTest and nlohma
 Debian's `-dev` packages under /usr.
 """
 
+load("//rules/private:team_config.bzl", "chronon_team_config")
+
 def _files_repository_impl(rctx):
     for path, content in rctx.attr.files.items():
         rctx.file(path, content, executable = False)
@@ -149,8 +151,17 @@ cc_library(
 )
 '''
 
-def rules_chronon_dependencies():
-    """Declares every repository rules_chronon needs. Call it from your WORKSPACE, before anything else."""
+def rules_chronon_dependencies(teams_json = "@//:teams.json"):
+    """Declares every repository rules_chronon needs. Call it from your WORKSPACE, before anything else.
+
+    Args:
+      teams_json: the workspace's teams.json, split per team into `@chronon_teams` (rules/private/team_config.bzl);
+        None in a workspace without Chronon definitions of its own.
+    """
+    chronon_team_config(
+        name = "chronon_teams",
+        teams_json = teams_json,
+    )
     _files_repository(
         name = "rules_cc",
         files = {"BUILD": "", "WORKSPACE": "", "cc/BUILD": "", "cc/defs.bzl": _RULES_CC_DEFS},

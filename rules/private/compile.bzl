@@ -40,6 +40,21 @@ def chronon_name(kind, package, name):
 def _summary_path(info):
     return info.summary.path
 
+def _team_config(ctx, team):
+    """The team config this definition reads: `teams` if given, else only its team's part of teams.json.
+
+    Sources need none: what they read from a staging query comes resolved in its summary.
+    """
+    if ctx.file.teams:
+        return ctx.file.teams
+    whole = None
+    for f in ctx.files._team_split:
+        if f.basename == team + ".json" and f.dirname.endswith("/team"):
+            return f
+        if f.basename == "all_teams.json":
+            whole = f
+    return whole
+
 def _compile_impl(ctx, kind):
     summary = ctx.actions.declare_file(ctx.label.name + ".chronon.json")
     outputs = [summary]
@@ -49,7 +64,7 @@ def _compile_impl(ctx, kind):
     args.add(kind, format = "--kind=%s")
     args.add(str(ctx.label), format = "--label=%s")
     args.add(ctx.file.src, format = "--src=%s")
-    args.add(ctx.file.teams, format = "--teams=%s")
+    inputs = [ctx.file.src]
     infos = [dep[ChrononInfo] for dep in ctx.attr.deps]
     args.add_all(infos, map_each = _summary_path, format_each = "--dep=%s")
     args.add(summary, format = "--out_summary=%s")
@@ -68,11 +83,14 @@ def _compile_impl(ctx, kind):
         outputs.append(conf)
         args.add(name, format = "--name=%s")
         args.add(conf, format = "--out_conf=%s")
+        teams = _team_config(ctx, team)
+        args.add(teams, format = "--teams=%s")
+        inputs.append(teams)
 
     ctx.actions.run(
         executable = ctx.executable._compiler,
         arguments = [args],
-        inputs = depset([ctx.file.src, ctx.file.teams] + [info.summary for info in infos]),
+        inputs = depset(inputs + [info.summary for info in infos]),
         outputs = outputs,
         mnemonic = "ChrononCompile",
         progress_message = "Compiling Chronon {} {}".format(kind, ctx.label),
@@ -98,8 +116,8 @@ def _compile_impl(ctx, kind):
         OutputGroupInfo(chronon_summary = depset([summary])),
     ]
 
-def _attrs(deps_doc):
-    return {
+def _attrs(deps_doc, with_teams = True):
+    attrs = {
         "src": attr.label(
             allow_single_file = [".textproto", ".pbtxt", ".txtpb"],
             mandatory = True,
@@ -109,18 +127,21 @@ def _attrs(deps_doc):
             providers = [ChrononInfo],
             doc = deps_doc,
         ),
-        "teams": attr.label(
-            allow_single_file = [".json"],
-            default = "@//:teams.json",
-            doc = "The team config, `teams.json` as Chronon users already have it. Defaults to `//:teams.json` " +
-                  "of the main workspace.",
-        ),
         "_compiler": attr.label(
             default = "//chronon:chronon_compiler",
             executable = True,
             cfg = "exec",
         ),
     }
+    if with_teams:
+        attrs["teams"] = attr.label(
+            allow_single_file = [".json"],
+            doc = "A team config to use instead of the workspace's `//:teams.json` (which is read per team: " +
+                  "only this team's namespace and table properties, and `default`'s, so editing another team's " +
+                  "entry does not rebuild this definition).",
+        )
+        attrs["_team_split"] = attr.label(default = "@chronon_teams//:all", allow_files = True)
+    return attrs
 
 def _source_impl(ctx):
     return _compile_impl(ctx, "source")
@@ -144,7 +165,7 @@ _IMPLEMENTATIONS = {
 def _make_rule(kind, doc, deps_doc):
     return rule(
         implementation = _IMPLEMENTATIONS[kind],
-        attrs = _attrs(deps_doc),
+        attrs = _attrs(deps_doc, with_teams = kind != "source"),
         provides = [ChrononInfo],
         doc = doc,
     )

@@ -20,10 +20,13 @@ for match in re.finditer(r"^def ([a-zA-Z]\w*)\((.*?)\):", defs, re.M | re.S):
 # The definition macros forward **kwargs to the compile rules: their public attributes are part of the API.
 attrs_body = re.search(r"def _attrs\(.*?\):(.*?)\n\S", private, re.S).group(1)
 compile_attrs = set(re.findall(r'^\s*"([a-z]\w*)": attr\.', attrs_body, re.M))
+# Attributes only some kinds have (`teams`: every kind but sources).
+optional_attrs = set(re.findall(r'^\s*attrs\["([a-z]\w*)"\] = attr\.', attrs_body, re.M))
 for name in expected:
     body = re.search(r"^def %s\(.*?(?=^\S)" % name, defs + "\n_", re.M | re.S).group(0)
     if "_with_default_src(" in body:
-        expected[name] = (expected[name] - {"kwargs"}) | compile_attrs
+        extra = compile_attrs if "_chronon_source_rule" in body else compile_attrs | optional_attrs
+        expected[name] = (expected[name] - {"kwargs"}) | extra
 
 for match in re.finditer(r"^([A-Z]\w*) = _\w+$", defs, re.M):
     provider = match.group(1)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `bazel build --keep_going //...` over a consumer workspace with three broken definitions (tests/broken/): every
+# `bazel build --keep_going //...` over a consumer workspace with four broken definitions (tests/broken/): every
 # one is reported in the same run as `path:line:col: error: message [id]` with its fix, the good targets still
 # build, and the broken ones leave no output.
 set -euo pipefail
@@ -17,6 +17,7 @@ expect() {
 }
 expect 'group_bys/example_team/typo.v1.textproto:4:1: error: Message type "chronon.api.GroupBy" has no field named "key_column". [unknown-field]'
 expect 'joins/example_team/missing_dep.v1.textproto:5:14: error: //group_bys/example_team:good.v1 is not a dependency of //joins/example_team:missing_dep.v1; add "//group_bys/example_team:good.v1" to the deps of //joins/example_team:missing_dep.v1 [missing-dependency]'
+expect 'group_bys/nobody/orphan.v1.textproto:1:1: error: team nobody does not exist in teams.json; add it there or move the definition to an existing team'"'"'s folder [unknown-team]'
 expect "joins/example_team/bad_key.v1.textproto:6:3: error: 'usr', is not a valid key for example_team.good.v1; please pick one from: user [invalid-key-mapping]"
 bin=$(cd "$ws" && bazel info bazel-bin 2>/dev/null)
 [[ -f $bin/group_bys/example_team/production/group_bys/example_team/good.v1 ]] || fail "the good GroupBy was not built"
@@ -24,4 +25,4 @@ for bad in group_bys/example_team/production/group_bys/example_team/typo.v1 \
   joins/example_team/production/joins/example_team/missing_dep.v1 joins/example_team/production/joins/example_team/bad_key.v1; do
   [[ ! -e $bin/$bad ]] || fail "a broken target left an output: $bad"
 done
-echo "broken workspace: 3/3 errors reported in one --keep_going build, no partial outputs"
+echo "broken workspace: 4/4 errors reported in one --keep_going build, no partial outputs"

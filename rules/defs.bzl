@@ -3,6 +3,7 @@
 Load from here only; everything under `private/` may change.
 """
 
+load("//rules/private:columns.bzl", _chronon_columns = "chronon_columns")
 load(
     "//rules/private:compile.bzl",
     _chronon_group_by_rule = "chronon_group_by_rule",
@@ -15,7 +16,6 @@ load(
     _ChrononProductionInfo = "ChrononProductionInfo",
     _chronon_production = "chronon_production",
 )
-load("//rules/private:columns.bzl", _chronon_columns = "chronon_columns")
 load("//rules/private:providers.bzl", _ChrononInfo = "ChrononInfo")
 
 ChrononInfo = _ChrononInfo

@@ -151,6 +151,8 @@ cc_library(
 )
 '''
 
+# A WORKSPACE function by convention (like rules_go's go_rules_dependencies), called once: no `name`.
+# buildifier: disable=unnamed-macro
 def rules_chronon_dependencies(teams_json = "@//:teams.json"):
     """Declares every repository rules_chronon needs. Call it from your WORKSPACE, before anything else.
 

@@ -11,7 +11,14 @@ ChrononProductionInfo = provider(
 )
 
 def production_path(conf):
-    """The path of an engine JSON file relative to its package: `production/<kind>/<team>/<name>`."""
+    """The path of an engine JSON file relative to the package of the target that compiled it.
+
+    Args:
+      conf: the engine JSON File (ChrononInfo.conf).
+
+    Returns:
+      `production/<kind>/<team>/<name after the team>`, the path compile.py writes it to.
+    """
     prefix = conf.owner.package + "/" if conf.owner.package else ""
     if conf.owner.workspace_name:
         prefix = "../{}/{}".format(conf.owner.workspace_name, prefix)

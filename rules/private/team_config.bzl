@@ -5,8 +5,11 @@
 _COMPILE_KEYS = ["namespace", "table_properties"]
 
 def _ordered_json(value):
-    """json.encode, keeping the order of dict members (json.encode sorts them, and the order of table_properties
-    reaches the output). Dicts nested one level down keep their order too; deeper ones do not occur here."""
+    """json.encode, keeping the order of dict members.
+
+    json.encode sorts them, and the order of table_properties reaches the output. Dicts nested one level down keep
+    their order too; deeper ones do not occur here.
+    """
     if type(value) != "dict":
         return json.encode(value)
     members = []
@@ -33,9 +36,8 @@ def _team_config_impl(rctx):
         # The whole file, for definitions of a team it lacks (the compiler then says so). "$source" names the
         # file in messages.
         brace = text.find("{")
-        rctx.file("all_teams.json", text if brace < 0 else
-                                     text[:brace + 1] + json.encode("$source") + ":" + json.encode(source) + "," +
-                                     text[brace + 1:])
+        rctx.file("all_teams.json", text if brace < 0 else text[:brace + 1] + json.encode("$source") + ":" + json.encode(source) + "," +
+                                                           text[brace + 1:])
         files.append("all_teams.json")
 
         # json.decode fails the fetch with its own message when teams.json is not JSON.

@@ -20,6 +20,7 @@
 #include "chronon/proto_json.h"
 #include "chronon/teams.h"
 #include "chronon/textproto.h"
+#include "chronon/utf8.h"
 #include "chronon/validate.h"
 
 namespace chronon {
@@ -1348,14 +1349,15 @@ std::optional<CompileOutput> Compiler::CompileStagingQuery() {
 
 std::optional<CompileOutput> Compiler::Run() {
   std::optional<Label> label = ParseAbsoluteLabel(input_.label);
-  if (!label) {
+  // Both end up in the summary, which is JSON: invalid UTF-8 there cannot be written (found by fuzzing).
+  if (!label || !IsValidUtf8(input_.label)) {
     diags_->Error({}, "invalid-label", absl::StrCat("--label=", input_.label, " is not an absolute Bazel label"));
     return std::nullopt;
   }
   label_ = *label;
   if (input_.kind != Kind::kSource) {
     const size_t dot = input_.name.find('.');
-    if (dot == std::string::npos || dot == 0 || dot + 1 == input_.name.size()) {
+    if (dot == std::string::npos || dot == 0 || dot + 1 == input_.name.size() || !IsValidUtf8(input_.name)) {
       diags_->Error({}, "invalid-name",
                     absl::StrCat("the Chronon name \"", input_.name,
                                  "\" must be team.[sub.]name, from a definition in <kind folder>/<team>/"));

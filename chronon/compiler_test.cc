@@ -323,5 +323,22 @@ TEST_F(CompilerTest, DerivedFieldsCannotBeWrittenByHand) {
   EXPECT_THAT(r.errors, HasSubstr("def.textproto:3:3: error: meta_data.custom_json is derived by GroupBy()"));
 }
 
+// Found by fuzzing (tests/fuzz): a label or name that is not UTF-8 made writing the summary JSON throw.
+TEST_F(CompilerTest, LabelAndNameMustBeUtf8) {
+  ASSERT_TRUE(Compile(Kind::kSource, "//sources:events", "", kEvents).output);
+  const std::string gb =
+      "sources { ref: \"//sources:events\" }\nkey_columns: \"user\"\n"
+      "aggregations { input_column: \"user\" operation: COUNT }\n";
+  Result label = Compile(Kind::kGroupBy, "//group_bys/team_a:gb\xff.v1", "team_a.gb.v1", gb);
+  EXPECT_FALSE(label.output);
+  EXPECT_THAT(label.errors, HasSubstr("is not an absolute Bazel label [invalid-label]"));
+  Result name = Compile(Kind::kGroupBy, "//group_bys/team_a:gb.v1", "team_a.gb\xff.v1", gb);
+  EXPECT_FALSE(name.output);
+  EXPECT_THAT(name.errors, HasSubstr("[invalid-name]"));
+  Result source = Compile(Kind::kSource, "//sources:ev\xc3", "", kEvents);
+  EXPECT_FALSE(source.output);
+  EXPECT_THAT(source.errors, HasSubstr("[invalid-label]"));
+}
+
 }  // namespace
 }  // namespace chronon

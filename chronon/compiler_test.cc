@@ -338,6 +338,26 @@ TEST_F(CompilerTest, LabelAndNameMustBeUtf8) {
   Result source = Compile(Kind::kSource, "//sources:ev\xc3", "", kEvents);
   EXPECT_FALSE(source.output);
   EXPECT_THAT(source.errors, HasSubstr("[invalid-label]"));
+  Result source_name = Compile(Kind::kSource, "//sources:ev", "\xe8s", kEvents);
+  EXPECT_FALSE(source_name.output);
+  EXPECT_THAT(source_name.errors, HasSubstr("is not UTF-8 [invalid-name]"));
+}
+
+// Found by fuzzing: dependency summaries with a missing or mistyped member (here `object`) threw in the compiler.
+TEST_F(CompilerTest, CorruptDependencySummariesAreDiagnostics) {
+  const std::string join = "left { ref: \"//sources:events\" }\n"
+                           "join_parts { group_by { ref: \"//group_bys/team_a:gb.v1\" } }\n";
+  deps_ = {{"events.chronon.json", R"({"kind":"source","label":"//sources:events","name":"","team":"","object":{}})"},
+           {"gb.chronon.json", R"({"kind":"group_by","label":"//group_bys/team_a:gb.v1","name":"team_a.gb.v1",)"
+                               R"("team":"team_a","extraobject":{}})"}};
+  Result missing = Compile(Kind::kJoin, "//joins/team_a:j.v1", "team_a.j.v1", join);
+  EXPECT_FALSE(missing.output);
+  EXPECT_THAT(missing.errors, HasSubstr("gb.chronon.json is not the output of a Chronon target; rebuild it"));
+  deps_[1].summary = R"({"kind":"group_by","label":"//group_bys/team_a:gb.v1","name":"team_a.gb.v1",)"
+                     R"("team":"team_a","object":{"metaData":null,"sources":[{}]}})";
+  Result inner = Compile(Kind::kJoin, "//joins/team_a:j.v1", "team_a.j.v1", join);
+  EXPECT_FALSE(inner.output);
+  EXPECT_THAT(inner.errors, HasSubstr("[internal-error]"));
 }
 
 }  // namespace

@@ -64,7 +64,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   chronon::Diagnostics diags(input.src_path, input.label);
   const std::optional<chronon::CompileOutput> output = chronon::Compile(input, &diags);
   Check(output.has_value() != diags.has_errors(), "an output together with errors, or neither");
-  for (const chronon::Diagnostic& d : diags.diagnostics()) Check(!d.id.empty(), "a diagnostic without an id");
+  for (const chronon::Diagnostic& d : diags.diagnostics()) {
+    Check(!d.id.empty(), "a diagnostic without an id");
+    // internal-error is the safety net for dependency summaries corrupted inside; without any, it is a bug.
+    Check(d.id != "internal-error" || !input.deps.empty(), "internal-error without dependencies");
+  }
   const std::string formatted = diags.Format();
   // CHRONON_FUZZ_PRINT=1: show what each input compiled to (to check that the seeds compile).
   if (std::getenv("CHRONON_FUZZ_PRINT") != nullptr) {

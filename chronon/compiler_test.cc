@@ -360,5 +360,17 @@ TEST_F(CompilerTest, CorruptDependencySummariesAreDiagnostics) {
   EXPECT_THAT(inner.errors, HasSubstr("[internal-error]"));
 }
 
+// Found by tests/integration/large_inputs_test.sh: 1,000 nested JoinSource joins ran for more than 10 minutes (the
+// work grows with the cube of the depth). Nesting is bounded like protobuf's binary parser bounds it.
+TEST_F(CompilerTest, DeepNestingIsAParseError) {
+  std::string deep;
+  for (int i = 0; i < 1000; ++i) deep += "left { join_source { join { ";
+  for (int i = 0; i < 1000; ++i) deep += "} } } ";
+  Result r = Compile(Kind::kJoin, "//joins/team_a:deep.v1", "team_a.deep.v1", deep);
+  EXPECT_FALSE(r.output);
+  EXPECT_THAT(r.errors, HasSubstr("def.textproto:1:944: error: Message is too deep, the parser exceeded the "
+                                  "configured recursion limit of 100. [parse-error]"));
+}
+
 }  // namespace
 }  // namespace chronon

@@ -12,6 +12,9 @@ packages=(
   bazel-skylib           # skylib 1.0.3 for rule tests
   nginx-light            # a real HTTP remote cache on loopback, for the cache tests
   git
+  clang-14 libclang-rt-14-dev  # the libFuzzer target (tests/fuzz/): clang 14 with the fuzzer/ASan/UBSan runtimes
+  strace                 # tests/integration/never_executes_test.sh traces what the compiler runs and opens
+  time                   # /usr/bin/time: peak memory in tests/integration/large_inputs_test.sh
 )
 missing=()
 for p in "${packages[@]}"; do

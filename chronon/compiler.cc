@@ -20,6 +20,7 @@
 #include "chronon/proto_json.h"
 #include "chronon/teams.h"
 #include "chronon/textproto.h"
+#include "chronon/utf8.h"
 #include "chronon/validate.h"
 
 namespace chronon {
@@ -294,7 +295,16 @@ bool Compiler::LoadTeams() {
 void Compiler::LoadDependencies() {
   for (const DependencyInput& dep : input_.deps) {
     Json summary = Json::parse(dep.summary, nullptr, /*allow_exceptions=*/false);
-    if (summary.is_discarded() || !summary.is_object() || !summary.contains("label")) {
+    // What Finish() writes; checked so that a corrupt file is a diagnostic rather than a crash (found by fuzzing).
+    auto is = [&summary](const char* key, bool (Json::*type)() const, bool optional) {
+      const auto it = summary.find(key);
+      return it == summary.end() ? optional : ((*it).*type)() || (optional && it->is_null());
+    };
+    if (summary.is_discarded() || !summary.is_object() || !is("label", &Json::is_string, false) ||
+        !is("kind", &Json::is_string, false) || !ParseKind(summary["kind"].get<std::string>()) ||
+        !is("name", &Json::is_string, false) || !is("team", &Json::is_string, false) ||
+        !is("object", &Json::is_object, false) || !is("extra", &Json::is_object, true) ||
+        !is("conf", &Json::is_object, true)) {
       diags_->Error({}, "invalid-dependency",
                     absl::StrCat(dep.path, " is not the output of a Chronon target; rebuild it"));
       continue;
@@ -1396,11 +1406,16 @@ std::optional<CompileOutput> Compiler::CompileStagingQuery() {
 
 std::optional<CompileOutput> Compiler::Run() {
   std::optional<Label> label = ParseAbsoluteLabel(input_.label);
-  if (!label) {
+  // Both end up in the summary, which is JSON: invalid UTF-8 there cannot be written (found by fuzzing).
+  if (!label || !IsValidUtf8(input_.label)) {
     diags_->Error({}, "invalid-label", absl::StrCat("--label=", input_.label, " is not an absolute Bazel label"));
     return std::nullopt;
   }
   label_ = *label;
+  if (!IsValidUtf8(input_.name)) {
+    diags_->Error({}, "invalid-name", absl::StrCat("the Chronon name \"", input_.name, "\" is not UTF-8"));
+    return std::nullopt;
+  }
   if (input_.kind != Kind::kSource) {
     const size_t dot = input_.name.find('.');
     if (dot == std::string::npos || dot == 0 || dot + 1 == input_.name.size()) {
@@ -1452,7 +1467,16 @@ const char* KindName(Kind kind) {
 }
 
 std::optional<CompileOutput> Compile(const CompileInput& input, Diagnostics* diags) {
-  return Compiler(input, diags).Run();
+  // The definition is checked field by field, but dependency summaries are only checked at their top level: one
+  // that was corrupted inside (they are our own outputs, so only by hand) must still give a diagnostic, not a crash.
+  try {
+    return Compiler(input, diags).Run();
+  } catch (const nlohmann::json::exception& e) {
+    diags->Error({}, "internal-error",
+                 absl::StrCat("cannot compile this definition against its dependencies (", e.what(),
+                              "); rebuild them, and report a bug if this persists"));
+    return std::nullopt;
+  }
 }
 
 }  // namespace chronon

@@ -25,6 +25,8 @@ run() {
 }
 
 run "bazel test //..." bazel test --disk_cache="$DISK_CACHE" //...
+# The unit tests and the failure goldens again, under AddressSanitizer (with LeakSanitizer) and UBSan.
+run "bazel test --config=sanitize" bazel test --config=sanitize --disk_cache="$DISK_CACHE" //chronon/... //tests/errors/...
 for t in tests/integration/*_test.sh; do
   run "$(basename "$t" .sh)" bash "$t"
 done

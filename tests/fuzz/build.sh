@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer target (clang 14, ASan + UBSan + libFuzzer) over the compiler's sources, outside Bazel (Bazel
+# 4's toolchain here is gcc). Output: $FUZZ_OUT (default ~/.cache/rules_chronon/fuzz)/compile_fuzzer. Incremental: objects are
+# rebuilt only when their source (or a header) is newer.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+out=${FUZZ_OUT:-$HOME/.cache/rules_chronon/fuzz}
+mkdir -p "$out/gen/chronon" "$out/obj"
+CXX=${CXX:-clang++-14}
+flags=(-std=c++17 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
+  -fno-sanitize-recover=undefined -I"$out/gen" -I"$root")
+if [[ ! -f $out/gen/chronon/api.pb.cc || $root/chronon/api.proto -nt $out/gen/chronon/api.pb.cc ]]; then
+  protoc --proto_path="$root" --cpp_out="$out/gen" "$root/chronon/api.proto"
+fi
+{ echo 'R"chronon_teams('; cat "$root/tests/errors/teams.json"; echo ')chronon_teams"'; } >"$out/gen/teams_json.inc.new"
+cmp -s "$out/gen/teams_json.inc.new" "$out/gen/teams_json.inc" || mv "$out/gen/teams_json.inc.new" "$out/gen/teams_json.inc"
+newest_header=$(ls -t "$root"/chronon/*.h | head -n 1)
+objects=()
+jobs=()
+for src in "$out/gen/chronon/api.pb.cc" "$root"/chronon/{compiler,diagnostics,json_writer,proto_json,teams,textproto,utf8,validate}.cc \
+  "$root/tests/fuzz/compile_fuzzer.cc"; do
+  obj="$out/obj/$(basename "$src" .cc).o"
+  objects+=("$obj")
+  if [[ ! -f $obj || $src -nt $obj || $newest_header -nt $obj || ($src == *compile_fuzzer.cc && $out/gen/teams_json.inc -nt $obj) ]]; then
+    "$CXX" "${flags[@]}" -c "$src" -o "$obj" &
+    jobs+=($!)
+  fi
+done
+for j in ${jobs[@]+"${jobs[@]}"}; do wait "$j"; done
+absl=$(sed -n 's/^ *"\(-labsl_[a-z0-9_]*\)",$/\1/p' "$root/rules/repositories.bzl")
+# shellcheck disable=SC2086
+"$CXX" -fsanitize=fuzzer,address,undefined "${objects[@]}" -o "$out/compile_fuzzer" -lprotobuf $absl -lpthread
+echo "$out/compile_fuzzer"

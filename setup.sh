@@ -15,7 +15,11 @@ packages=(
   clang-14 libclang-rt-14-dev  # the libFuzzer target (tests/fuzz/): clang 14 with the fuzzer/ASan/UBSan runtimes
   strace                 # tests/integration/never_executes_test.sh traces what the compiler runs and opens
   time                   # /usr/bin/time: peak memory in tests/integration/large_inputs_test.sh
+  clang-format           # the C++ format check (tests/integration/lint_test.sh)
 )
+# buildifier comes from npm (pinned in package.json; the lint check runs `npm ci`). Machines here ship Node.js with
+# npm; only where npm is missing, take Debian's.
+command -v npm >/dev/null || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

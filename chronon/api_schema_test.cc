@@ -50,7 +50,7 @@ std::string CheckType(const FieldDescriptor* field, const std::string& type) {
   }
   const std::string name = absl::StrCat("chronon.api.", element);
   return field->message_type() != nullptr && field->message_type()->full_name() == name ? ""
-                                                                                         : "must be message " + name;
+                                                                                        : "must be message " + name;
 }
 
 TEST(ApiSchemaTest, EveryThriftFieldIsInTheProto) {

@@ -78,15 +78,24 @@ int RunCompileOrThrow(const std::vector<std::string>& args, std::string* message
     const size_t eq = arg.find('=');
     const std::string flag = arg.substr(0, eq);
     const std::string value = eq == std::string::npos ? "" : arg.substr(eq + 1);
-    if (flag == "--kind") kind = value;
-    else if (flag == "--label") input.label = value;
-    else if (flag == "--name") input.name = value;
-    else if (flag == "--src") src = value;
-    else if (flag == "--teams") teams = value;
-    else if (flag == "--dep") dep_paths.push_back(value);
-    else if (flag == "--out_conf") *out_conf = value;
-    else if (flag == "--out_summary") *out_summary = value;
-    else return Usage("unknown argument " + arg, messages);
+    if (flag == "--kind")
+      kind = value;
+    else if (flag == "--label")
+      input.label = value;
+    else if (flag == "--name")
+      input.name = value;
+    else if (flag == "--src")
+      src = value;
+    else if (flag == "--teams")
+      teams = value;
+    else if (flag == "--dep")
+      dep_paths.push_back(value);
+    else if (flag == "--out_conf")
+      *out_conf = value;
+    else if (flag == "--out_summary")
+      *out_summary = value;
+    else
+      return Usage("unknown argument " + arg, messages);
   }
   const std::optional<Kind> parsed_kind = ParseKind(kind);
   if (!parsed_kind) return Usage("--kind must be source, group_by, join or staging_query", messages);

@@ -9,12 +9,12 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/ascii.h"
 #include "chronon/api.pb.h"
 #include "chronon/json_writer.h"
 #include "chronon/proto_json.h"
@@ -55,7 +55,7 @@ std::optional<Label> ParseAbsoluteLabel(absl::string_view text) {
   const size_t colon = text.find(':');
   label.package = std::string(text.substr(0, colon));
   label.name = colon == absl::string_view::npos ? std::string(text.substr(text.rfind('/') + 1))
-                                               : std::string(text.substr(colon + 1));
+                                                : std::string(text.substr(colon + 1));
   if (label.name.empty()) return std::nullopt;
   return label;
 }
@@ -231,8 +231,7 @@ class Compiler {
 
   // The helpers of Chronon's Python API.
   Json BuildSource(const api::Source& source, const ParseInfoTree* tree, const std::string& pointer);
-  Json BuildExternalSource(const api::ExternalSource& source, const ParseInfoTree* tree,
-                           const std::string& pointer);
+  Json BuildExternalSource(const api::ExternalSource& source, const ParseInfoTree* tree, const std::string& pointer);
   Json BuildGroupBy(const api::GroupBy& group_by, const ParseInfoTree* tree, const std::string& pointer);
   Json BuildJoin(const api::Join& join, const ParseInfoTree* tree, const std::string& pointer);
   void BuildAggregations(const api::GroupBy& group_by, const ParseInfoTree* tree, const std::string& pointer,
@@ -341,9 +340,9 @@ std::optional<Json> Compiler::Nested(const google::protobuf::Message& message, c
     std::vector<const FieldDescriptor*> set;
     message.GetReflection()->ListFields(message, &set);
     if (set.size() > 1) {
-      diags_->Error(location, "ref-with-fields",
-                    absl::StrCat("`ref` names another target; it cannot be combined with other fields of ",
-                                 descriptor->name()));
+      diags_->Error(
+          location, "ref-with-fields",
+          absl::StrCat("`ref` names another target; it cannot be combined with other fields of ", descriptor->name()));
       return Json::object();
     }
     locations_.Set(pointer, location);
@@ -414,8 +413,7 @@ Json Compiler::BuildExternalSource(const api::ExternalSource& source, const Pars
     Json params = Json::array();
     for (int i = 0; i < list.size(); ++i) {
       const ParseInfoTree* field_tree = chronon::Nested(t, owner, name, i);
-      params.push_back(
-          ProtoToJson(list.Get(i), field_tree, PointerAppend(PointerAppend(pointer, name), i), options));
+      params.push_back(ProtoToJson(list.Get(i), field_tree, PointerAppend(PointerAppend(pointer, name), i), options));
     }
     return params;
   };
@@ -478,9 +476,9 @@ std::optional<Json> Compiler::ResolveRef(const std::string& ref, const std::stri
     return std::nullopt;
   }
   if (it->second.kind != want_kind) {
-    diags_->Error(location, "wrong-kind",
-                  absl::StrCat(canonical, " is a chronon_", it->second.kind, ", but a chronon_", want_kind,
-                               " is needed here"));
+    diags_->Error(
+        location, "wrong-kind",
+        absl::StrCat(canonical, " is a chronon_", it->second.kind, ", but a chronon_", want_kind, " is needed here"));
     return std::nullopt;
   }
   return it->second.object;
@@ -508,8 +506,7 @@ Json Compiler::BuildSource(const api::Source& source, const ParseInfoTree* tree,
   };
   int set = source.has_events() + source.has_entities() + source.has_join_source();
   if (set != 1) {
-    diags_->Error(Loc(pointer), "invalid-source",
-                  "a source sets exactly one of `events`, `entities` or `join_source`");
+    diags_->Error(Loc(pointer), "invalid-source", "a source sets exactly one of `events`, `entities` or `join_source`");
     return out;
   }
   for (const auto& m : members) {
@@ -555,9 +552,8 @@ void Compiler::RejectDerivedMetaData(const api::MetaData& meta_data, const Parse
   }
 }
 
-std::vector<std::string> Compiler::SourceDependencies(const Json& source,
-                                                      const std::vector<std::string>& explicit_deps, int lag,
-                                                      const std::string& pointer) {
+std::vector<std::string> Compiler::SourceDependencies(const Json& source, const std::vector<std::string>& explicit_deps,
+                                                      int lag, const std::string& pointer) {
   auto [kind, member] = SourceMember(source);
   std::vector<std::string> deps;
   if (member == nullptr) return deps;
@@ -617,8 +613,8 @@ std::string Compiler::JoinOutputTable(Json* join, const std::string& namespace_i
   return absl::StrCat(GetString(meta_data, "outputNamespace"), ".", Sanitize(GetString(meta_data, "name")));
 }
 
-void Compiler::BuildAggregations(const api::GroupBy& group_by, const ParseInfoTree* tree,
-                                 const std::string& pointer, Json* aggregations) {
+void Compiler::BuildAggregations(const api::GroupBy& group_by, const ParseInfoTree* tree, const std::string& pointer,
+                                 Json* aggregations) {
   for (int i = 0; i < group_by.aggregations_size(); ++i) {
     const api::Aggregation& aggregation = group_by.aggregations(i);
     const api::AggregationHelper& helper = aggregation.helper();
@@ -659,26 +655,30 @@ void Compiler::BuildAggregations(const api::GroupBy& group_by, const ParseInfoTr
       diags_->Error(Loc(at), "unexpected-argument",
                     absl::StrCat("`percentiles` only applies to APPROX_PERCENTILE, not ", OperationName(op)));
     } else if (helper.has_k()) {
-      static const std::set<int> kTakesK = {api::LAST_K,    api::FIRST_K,          api::TOP_K,
-                                            api::BOTTOM_K,  api::HISTOGRAM,        api::APPROX_HISTOGRAM_K,
-                                            api::APPROX_UNIQUE_COUNT, api::BOUNDED_UNIQUE_COUNT};
+      static const std::set<int> kTakesK = {api::LAST_K,
+                                            api::FIRST_K,
+                                            api::TOP_K,
+                                            api::BOTTOM_K,
+                                            api::HISTOGRAM,
+                                            api::APPROX_HISTOGRAM_K,
+                                            api::APPROX_UNIQUE_COUNT,
+                                            api::BOUNDED_UNIQUE_COUNT};
       if (op == api::APPROX_PERCENTILE) {
         diags_->Error(Loc(at), "missing-argument",
                       "APPROX_PERCENTILE needs `helper { percentiles: [...] }` (APPROX_PERCENTILE(percentiles))");
       } else if (!kTakesK.count(op)) {
-        diags_->Error(Loc(at), "unexpected-argument",
-                      absl::StrCat(OperationName(op), " takes no `k` argument"));
+        diags_->Error(Loc(at), "unexpected-argument", absl::StrCat(OperationName(op), " takes no `k` argument"));
       }
       Json arg_map = Json::object();
       arg_map["k"] = PyStr(k_literal());
       out["argMap"] = std::move(arg_map);
     } else if (!out.contains("argMap") && !helper.raw()) {
-      static const std::set<int> kNeedsK = {api::LAST_K, api::FIRST_K, api::TOP_K, api::BOTTOM_K,
-                                            api::APPROX_HISTOGRAM_K, api::BOUNDED_UNIQUE_COUNT};
+      static const std::set<int> kNeedsK = {
+          api::LAST_K, api::FIRST_K, api::TOP_K, api::BOTTOM_K, api::APPROX_HISTOGRAM_K, api::BOUNDED_UNIQUE_COUNT};
       if (kNeedsK.count(op)) {
         diags_->Error(Loc(at), "missing-argument",
-                      absl::StrCat(OperationName(op), " needs its size: write `helper { k: 10 }` (",
-                                   OperationName(op), "(10) in Python)"));
+                      absl::StrCat(OperationName(op), " needs its size: write `helper { k: 10 }` (", OperationName(op),
+                                   "(10) in Python)"));
       }
       // The Aggregation() helper always writes an argMap, {} without arguments.
       out["argMap"] = Json::object();
@@ -733,8 +733,8 @@ Json Compiler::BuildGroupBy(const api::GroupBy& group_by, const ParseInfoTree* t
         query["timeColumn"] = ts;
       } else if (query["timeColumn"] != ts) {
         diags_->Error(Loc(at + "/" + kind + "/query/selects/ts"), "mismatched-ts",
-                      absl::StrCat("mismatched `ts`: ", ts.get<std::string>(), " and `timeColumn`: ",
-                                   query["timeColumn"].get<std::string>(),
+                      absl::StrCat("mismatched `ts`: ", ts.get<std::string>(),
+                                   " and `timeColumn`: ", query["timeColumn"].get<std::string>(),
                                    " in source {source}. Please specify only the `timeColumn`"));
       }
     }
@@ -813,9 +813,9 @@ void Compiler::ValidateGroupBy(const Json& g, const std::string& pointer) {
     if (kind == "events") {
       if (member->contains("topic")) any_streaming = true;
       if (IsTrue(*member, "isCumulative") && !has_time) {
-        diags_->Error(Loc(at + "/events/isCumulative"), "cumulative-without-time-column",
-                      absl::StrCat("Please set query.timeColumn for Cumulative Events Table: ",
-                                   GetString(*member, "table")));
+        diags_->Error(
+            Loc(at + "/events/isCumulative"), "cumulative-without-time-column",
+            absl::StrCat("Please set query.timeColumn for Cumulative Events Table: ", GetString(*member, "table")));
       }
       if (query.contains("mutationTimeColumn")) {
         diags_->Error(Loc(at + "/events/query/mutationTimeColumn"), "event-source-mutation-time",
@@ -852,9 +852,8 @@ void Compiler::ValidateGroupBy(const Json& g, const std::string& pointer) {
                       "Please specify timeColumn for entity source with windowed aggregations");
       }
     }
-    if (!has_aggregations &&
-        (kind == "events" || (kind == "entities" && (member->contains("mutationTable") ||
-                                                     member->contains("mutationTopic"))))) {
+    if (!has_aggregations && (kind == "events" || (kind == "entities" && (member->contains("mutationTable") ||
+                                                                          member->contains("mutationTopic"))))) {
       diags_->Error(Loc(at), "aggregations-required",
                     "You can only set aggregations=None in an EntitySource without mutations");
     }
@@ -948,7 +947,8 @@ void Compiler::ValidateGroupBy(const Json& g, const std::string& pointer) {
 void Compiler::ValidateLabelPart(Json* label_part, const std::string& pointer) {
   const Json labels = label_part->value("labels", Json::array());
   bool aggregated = false;
-  for (const Json& label : labels) aggregated = aggregated || label.value("groupBy", Json::object()).contains("aggregations");
+  for (const Json& label : labels)
+    aggregated = aggregated || label.value("groupBy", Json::object()).contains("aggregations");
   if (!aggregated) return;
   if (labels.size() > 1) {
     diags_->Error(Loc(pointer + "/labels"), "label-multiple-parts", "Multiple label joinPart is not supported yet");
@@ -1081,10 +1081,9 @@ Json Compiler::BuildJoin(const api::Join& join, const ParseInfoTree* tree, const
   for (int i = 0; i < join.join_parts_size() && i < static_cast<int>(parts.size()); ++i) {
     const api::JoinPart& part = join.join_parts(i);
     if (part.helper().tags_size() == 0) continue;
-    const std::string gb_name = GetString(parts[i].value("groupBy", Json::object()).value("metaData", Json::object()),
-                                          "name");
-    part_tags[absl::StrCat(part.has_prefix() ? part.prefix() + "_" : "", gb_name)] =
-        HelperObject(part.helper().tags());
+    const std::string gb_name =
+        GetString(parts[i].value("groupBy", Json::object()).value("metaData", Json::object()), "name");
+    part_tags[absl::StrCat(part.has_prefix() ? part.prefix() + "_" : "", gb_name)] = HelperObject(part.helper().tags());
   }
   custom["join_part_tags"] = std::move(part_tags);
 
@@ -1186,8 +1185,7 @@ void Compiler::SetTeamMetadata(Json* object, const std::string& team, const std:
     std::optional<Json> properties = teams_.Get(team, "table_properties");
     if (!properties) {
       diags_->Error(Loc(pointer), "team-config-missing-key",
-                    absl::StrCat("neither team ", team, " nor `default` has \"table_properties\" in ",
-                                 TeamsName()));
+                    absl::StrCat("neither team ", team, " nor `default` has \"table_properties\" in ", TeamsName()));
     } else {
       meta_data["tableProperties"] = *properties;
     }
@@ -1256,10 +1254,9 @@ std::optional<CompileOutput> Compiler::CompileGroupBy() {
     return std::nullopt;
   }
   if (group_by.meta_data().has_name()) {
-    diags_->Error(At(chronon::Nested(&tree, api::GroupBy::descriptor(), "meta_data", -1), api::MetaData::descriptor(),
-                     "name"),
-                  "derived-field",
-                  absl::StrCat("meta_data.name is derived from where the definition lives: ", input_.name));
+    diags_->Error(
+        At(chronon::Nested(&tree, api::GroupBy::descriptor(), "meta_data", -1), api::MetaData::descriptor(), "name"),
+        "derived-field", absl::StrCat("meta_data.name is derived from where the definition lives: ", input_.name));
   }
   Json g = BuildGroupBy(group_by, &tree, "");
   ValidateDeprecation(g, "group_by", input_.name, Locator(), diags_);
@@ -1290,8 +1287,7 @@ std::optional<CompileOutput> Compiler::CompileJoin() {
     return std::nullopt;
   }
   if (join.meta_data().has_name()) {
-    diags_->Error(At(chronon::Nested(&tree, d, "meta_data", -1), api::MetaData::descriptor(), "name"),
-                  "derived-field",
+    diags_->Error(At(chronon::Nested(&tree, d, "meta_data", -1), api::MetaData::descriptor(), "name"), "derived-field",
                   absl::StrCat("meta_data.name is derived from where the definition lives: ", input_.name));
   }
   Json j = BuildJoin(join, &tree, "");
@@ -1315,12 +1311,12 @@ std::optional<CompileOutput> Compiler::CompileJoin() {
                                  absl::StrJoin(offline, ", ")));
     }
     if (!unset.empty()) {
-      diags_->Warning(Loc("/joinParts"), "online-join-group-by-not-online",
-                      absl::StrCat("You must make all dependent GroupBys `online` if you want to make your join [",
-                                   input_.name,
-                                   "] `online`. You can do this by passing the `online=True` argument to the "
-                                   "GroupBy constructor. Fix the following: [",
-                                   absl::StrJoin(unset, ", "), "]"));
+      diags_->Warning(
+          Loc("/joinParts"), "online-join-group-by-not-online",
+          absl::StrCat("You must make all dependent GroupBys `online` if you want to make your join [", input_.name,
+                       "] `online`. You can do this by passing the `online=True` argument to the "
+                       "GroupBy constructor. Fix the following: [",
+                       absl::StrJoin(unset, ", "), "]"));
     }
   }
 
@@ -1390,8 +1386,7 @@ std::optional<CompileOutput> Compiler::CompileStagingQuery() {
     if (!found.empty()) {
       diags_->Error(Loc("/createView"), "view-with-date-templates",
                     absl::StrCat("StagingQuery '", input_.name,
-                                 "' with createView=True cannot contain date templates: {",
-                                 absl::StrJoin(found, ", "),
+                                 "' with createView=True cannot contain date templates: {", absl::StrJoin(found, ", "),
                                  "}. Views should contain all data and use partition pushdown for filtering."));
     }
   }
@@ -1399,8 +1394,7 @@ std::optional<CompileOutput> Compiler::CompileStagingQuery() {
   SetTeamMetadata(&conf, team_, "");
   // staging_query._resolve: the table sources built on this query read.
   Json extra = Json::object();
-  extra["outputTable"] =
-      absl::StrCat(GetString(conf["metaData"], "outputNamespace"), ".", Sanitize(input_.name));
+  extra["outputTable"] = absl::StrCat(GetString(conf["metaData"], "outputNamespace"), ".", Sanitize(input_.name));
   return Finish(std::move(s), std::move(conf), api::StagingQuery::descriptor(), std::move(extra));
 }
 

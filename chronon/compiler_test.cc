@@ -97,10 +97,12 @@ meta_data { online: true }
   EXPECT_EQ(meta["name"], "team_a.gb.v1");
   EXPECT_EQ(meta["online"], 1);
   EXPECT_FALSE(meta.contains("production"));
-  EXPECT_EQ(meta["customJson"],
-            R"({"owner": "me", "lag": 1, "groupby_tags": {"tier": 1}, "column_tags": {"amount_sum_7d": {"unit": "usd"}}})");
-  EXPECT_EQ(meta["dependencies"][0],
-            R"({"name": "wait_for_db.events_ds_minus_1", "spec": "db.events/ds={{ macros.ds_add(ds, -1) }}/region=us", "start": "2023-01-01", "end": null})");
+  EXPECT_EQ(
+      meta["customJson"],
+      R"({"owner": "me", "lag": 1, "groupby_tags": {"tier": 1}, "column_tags": {"amount_sum_7d": {"unit": "usd"}}})");
+  EXPECT_EQ(
+      meta["dependencies"][0],
+      R"({"name": "wait_for_db.events_ds_minus_1", "spec": "db.events/ds={{ macros.ds_add(ds, -1) }}/region=us", "start": "2023-01-01", "end": null})");
   // The team's table properties, in the team config's order; its namespace.
   EXPECT_EQ(meta["tableProperties"].dump(), R"({"b":"2","a":"1"})");
   EXPECT_EQ(meta["outputNamespace"], "team_a_db");
@@ -127,8 +129,9 @@ helper { dependencies: "table_2/ds={{ ds }}/key=value" }
 )");
   ASSERT_TRUE(r.output) << r.errors;
   ASSERT_EQ(r.conf["metaData"]["dependencies"].size(), 2u);
-  EXPECT_EQ(r.conf["metaData"]["dependencies"][1],
-            R"({"name": "wait_for_table_2_ds_ds_key_value", "spec": "table_2/ds={{ ds }}/key=value", "start": "2023-01-01", "end": null})");
+  EXPECT_EQ(
+      r.conf["metaData"]["dependencies"][1],
+      R"({"name": "wait_for_table_2_ds_ds_key_value", "spec": "table_2/ds={{ ds }}/key=value", "start": "2023-01-01", "end": null})");
 }
 
 TEST_F(CompilerTest, JoinEmbedsTheGroupByWithoutTeamMetadataAndAddsTs) {
@@ -138,7 +141,8 @@ sources { ref: "//sources:events" }
 key_columns: "user"
 aggregations { input_column: "user" operation: COUNT }
 meta_data { online: true }
-)").output);
+)")
+                  .output);
   Result r = Compile(Kind::kJoin, "//joins/team_a:j.v1", "team_a.j.v1", R"(
 left { ref: "//sources:events" }
 join_parts { group_by { ref: "//group_bys/team_a:gb.v1" } prefix: "p" helper { tags { key: "x" bool_value: true } } }
@@ -150,8 +154,9 @@ helper { kwargs { key: "extra" list_value { values { int_value: 1 } values { flo
   EXPECT_EQ(meta["online"], 0);
   EXPECT_EQ(meta["production"], 0);
   EXPECT_EQ(meta["samplePercent"].dump(), "100");  // an int stays an int
-  EXPECT_EQ(meta["customJson"],
-            R"({"check_consistency": false, "lag": 0, "extra": [1, 2.0], "join_tags": null, "join_part_tags": {"p_team_a.gb.v1": {"x": true}}})");
+  EXPECT_EQ(
+      meta["customJson"],
+      R"({"check_consistency": false, "lag": 0, "extra": [1, 2.0], "join_tags": null, "join_part_tags": {"p_team_a.gb.v1": {"x": true}}})");
   // Left and right dependencies are the same table: de-duplicated.
   EXPECT_EQ(meta["dependencies"].size(), 1u);
   EXPECT_EQ(r.conf["left"]["events"]["query"]["selects"].dump(), R"({"user":"user_id","ts":"event_ts"})");
@@ -172,8 +177,7 @@ TEST_F(CompilerTest, SamplePercentWrittenAsFloatStaysFloat) {
 }
 
 TEST_F(CompilerTest, ReferenceToATargetThatIsNotADepNamesTheLabelToAdd) {
-  Result r = Compile(Kind::kJoin, "//joins/team_a:j.v1", "team_a.j.v1",
-                     "left {\n  ref: \"//sources:events\"\n}\n");
+  Result r = Compile(Kind::kJoin, "//joins/team_a:j.v1", "team_a.j.v1", "left {\n  ref: \"//sources:events\"\n}\n");
   EXPECT_FALSE(r.output);
   EXPECT_EQ(r.errors,
             "def.textproto:2:3: error: //sources:events is not a dependency of //joins/team_a:j.v1; add "
@@ -223,9 +227,10 @@ TEST_F(CompilerTest, OnlineJoinWithAGroupByLeavingOnlineUnsetIsWrittenWithAWarni
                       "sources { ref: \"//sources:events\" }\nkey_columns: \"user\"\n"
                       "aggregations { input_column: \"user\" operation: COUNT }\n")
                   .output);
-  Result r = Compile(Kind::kJoin, "//joins/team_a:j.v1", "team_a.j.v1",
-                     "left { ref: \"//sources:events\" }\njoin_parts { group_by { ref: \"//group_bys/team_a:gb.v1\" } }\n"
-                     "meta_data { online: true }\n");
+  Result r =
+      Compile(Kind::kJoin, "//joins/team_a:j.v1", "team_a.j.v1",
+              "left { ref: \"//sources:events\" }\njoin_parts { group_by { ref: \"//group_bys/team_a:gb.v1\" } }\n"
+              "meta_data { online: true }\n");
   // compile.py writes the join, then asserts: the file is the golden, so we write it and warn.
   EXPECT_TRUE(r.output) << r.errors;
   EXPECT_THAT(r.errors, HasSubstr("warning: You must make all dependent GroupBys `online`"));
@@ -238,9 +243,10 @@ TEST_F(CompilerTest, OnlineJoinWithAnOfflineGroupByIsAnError) {
                       "sources { ref: \"//sources:events\" }\nkey_columns: \"user\"\n"
                       "aggregations { input_column: \"user\" operation: COUNT }\nmeta_data { online: false }\n")
                   .output);
-  Result r = Compile(Kind::kJoin, "//joins/team_a:j.v1", "team_a.j.v1",
-                     "left { ref: \"//sources:events\" }\njoin_parts { group_by { ref: \"//group_bys/team_a:gb.v1\" } }\n"
-                     "meta_data { online: true }\n");
+  Result r =
+      Compile(Kind::kJoin, "//joins/team_a:j.v1", "team_a.j.v1",
+              "left { ref: \"//sources:events\" }\njoin_parts { group_by { ref: \"//group_bys/team_a:gb.v1\" } }\n"
+              "meta_data { online: true }\n");
   EXPECT_FALSE(r.output);
   EXPECT_THAT(r.errors, HasSubstr("join team_a.j.v1 is online but includes the following offline group_bys: "
                                   "team_a.gb.v1 [online-join-offline-group-by]"));
@@ -266,11 +272,12 @@ online_external_parts {
 online_external_parts { source { contextual { fields { name: "c" data_type { kind: BOOLEAN } } } } }
 )");
   ASSERT_TRUE(r.output) << r.errors;
-  EXPECT_EQ(r.conf["onlineExternalParts"][0].dump(),
-            R"({"source":{"metadata":{"name":"ext","customJson":"{}","team":"t"},)"
-            R"("keySchema":{"kind":13,"params":[{"name":"k","dataType":{"kind":4}}],"name":"ext_ext_keys"},)"
-            R"("valueSchema":{"kind":13,"params":[{"name":"v","dataType":{"kind":12,"params":[{"name":"elem",)"
-            R"("dataType":{"kind":7}}]}}],"name":"ext_ext_values"},"factoryConfig":{"factoryName":"f"}},"prefix":"p"})");
+  EXPECT_EQ(
+      r.conf["onlineExternalParts"][0].dump(),
+      R"({"source":{"metadata":{"name":"ext","customJson":"{}","team":"t"},)"
+      R"("keySchema":{"kind":13,"params":[{"name":"k","dataType":{"kind":4}}],"name":"ext_ext_keys"},)"
+      R"("valueSchema":{"kind":13,"params":[{"name":"v","dataType":{"kind":12,"params":[{"name":"elem",)"
+      R"("dataType":{"kind":7}}]}}],"name":"ext_ext_values"},"factoryConfig":{"factoryName":"f"}},"prefix":"p"})");
   EXPECT_EQ(r.conf["onlineExternalParts"][1].dump(),
             R"({"source":{"metadata":{"name":"contextual","team":"default"},)"
             R"("keySchema":{"kind":13,"params":[{"name":"c","dataType":{"kind":0}}],"name":"contextual_keys"},)"
@@ -290,8 +297,8 @@ TEST_F(CompilerTest, ExternalSourceNamedContextualIsRefused) {
 // metadata. A parent from another module only gets its output namespace (get_join_output_table_name).
 TEST_F(CompilerTest, JoinSourceParentCarriesTeamMetadataOnlyFromTheSameModule) {
   ASSERT_TRUE(Compile(Kind::kSource, "//sources:events", "", kEvents).output);
-  ASSERT_TRUE(Compile(Kind::kJoin, "//joins/team_a:m.parent", "team_a.m.parent",
-                      "left { ref: \"//sources:events\" }\n").output);
+  ASSERT_TRUE(Compile(Kind::kJoin, "//joins/team_a:m.parent", "team_a.m.parent", "left { ref: \"//sources:events\" }\n")
+                  .output);
   const std::string chained = R"(
 left { ref: "//sources:events" }
 join_parts { group_by {
@@ -311,8 +318,9 @@ join_parts { group_by {
   const Json& bare = other.conf["joinParts"][0]["groupBy"]["sources"][0]["joinSource"]["join"]["metaData"];
   EXPECT_EQ(bare["outputNamespace"], "team_a_db");
   EXPECT_FALSE(bare.contains("tableProperties"));
-  EXPECT_EQ(other.conf["joinParts"][0]["groupBy"]["metaData"]["dependencies"][0],
-            R"({"name": "wait_for_team_a_db.team_a_m_parent_ds", "spec": "team_a_db.team_a_m_parent/ds={{ ds }}", "start": null, "end": null})");
+  EXPECT_EQ(
+      other.conf["joinParts"][0]["groupBy"]["metaData"]["dependencies"][0],
+      R"({"name": "wait_for_team_a_db.team_a_m_parent_ds", "spec": "team_a_db.team_a_m_parent/ds={{ ds }}", "start": null, "end": null})");
 }
 
 TEST_F(CompilerTest, DerivedFieldsCannotBeWrittenByHand) {
@@ -345,8 +353,9 @@ TEST_F(CompilerTest, LabelAndNameMustBeUtf8) {
 
 // Found by fuzzing: dependency summaries with a missing or mistyped member (here `object`) threw in the compiler.
 TEST_F(CompilerTest, CorruptDependencySummariesAreDiagnostics) {
-  const std::string join = "left { ref: \"//sources:events\" }\n"
-                           "join_parts { group_by { ref: \"//group_bys/team_a:gb.v1\" } }\n";
+  const std::string join =
+      "left { ref: \"//sources:events\" }\n"
+      "join_parts { group_by { ref: \"//group_bys/team_a:gb.v1\" } }\n";
   deps_ = {{"events.chronon.json", R"({"kind":"source","label":"//sources:events","name":"","team":"","object":{}})"},
            {"gb.chronon.json", R"({"kind":"group_by","label":"//group_bys/team_a:gb.v1","name":"team_a.gb.v1",)"
                                R"("team":"team_a","extraobject":{}})"}};

@@ -5,9 +5,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "chronon/api.pb.h"
-#include "nlohmann/json.hpp"
-
 #include "chronon/validate.h"
+#include "nlohmann/json.hpp"
 
 namespace chronon {
 namespace {
@@ -58,7 +57,8 @@ std::vector<std::string> SelectKeys(const Json& source) {
 
 Columns GroupByColumns(const Json& group_by) {
   Columns columns;
-  for (const Json& key : group_by.value("keyColumns", Json::array())) columns.emplace_back("key", key.get<std::string>());
+  for (const Json& key : group_by.value("keyColumns", Json::array()))
+    columns.emplace_back("key", key.get<std::string>());
   for (const std::string& column : PreDerivedGroupByColumns(group_by)) columns.emplace_back("feature", column);
   if (group_by.contains("derivations") && !group_by["derivations"].empty()) {
     for (const std::string& column : GroupByOutputColumns(group_by)) columns.emplace_back("derived", column);

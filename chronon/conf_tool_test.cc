@@ -49,19 +49,18 @@ TEST(OutputColumnsTest, GroupByAggregationsWindowsBucketsAndArguments) {
     {"inputColumn": "a", "operation": 7, "windows": [{"length": 3, "timeUnit": 1}, {"length": 1, "timeUnit": 0}],
      "buckets": ["x", "y"]},
     {"inputColumn": "d", "operation": 13, "argMap": {"k": "10"}}]})";
-  EXPECT_THAT(*OutputColumns("group_by", conf),
-              ElementsAre(Pair("key", "user"), Pair("feature", "a_sum_3d_by_x"), Pair("feature", "a_sum_1h_by_x"),
-                          Pair("feature", "a_sum_3d_by_y"), Pair("feature", "a_sum_1h_by_y"),
-                          Pair("feature", "d_last10")));
+  EXPECT_THAT(
+      *OutputColumns("group_by", conf),
+      ElementsAre(Pair("key", "user"), Pair("feature", "a_sum_3d_by_x"), Pair("feature", "a_sum_1h_by_x"),
+                  Pair("feature", "a_sum_3d_by_y"), Pair("feature", "a_sum_1h_by_y"), Pair("feature", "d_last10")));
 }
 
 TEST(OutputColumnsTest, GroupByDerivationsWithWildcard) {
   const std::string conf = R"({"keyColumns": ["k"], "aggregations": [{"inputColumn": "a", "operation": 6}],
     "derivations": [{"name": "*", "expression": "*"}, {"name": "renamed", "expression": "a_count"},
                     {"name": "double", "expression": "a_count * 2"}]})";
-  EXPECT_THAT(*OutputColumns("group_by", conf),
-              ElementsAre(Pair("key", "k"), Pair("feature", "a_count"), Pair("derived", "renamed"),
-                          Pair("derived", "double")));
+  EXPECT_THAT(*OutputColumns("group_by", conf), ElementsAre(Pair("key", "k"), Pair("feature", "a_count"),
+                                                            Pair("derived", "renamed"), Pair("derived", "double")));
 }
 
 TEST(OutputColumnsTest, JoinPartsPrefixesAndExternalParts) {

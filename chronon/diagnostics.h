@@ -26,8 +26,7 @@ struct Diagnostic {
 // mistake it can find; the caller writes no output when has_errors().
 class Diagnostics {
  public:
-  Diagnostics(std::string path, std::string label)
-      : path_(std::move(path)), label_(std::move(label)) {}
+  Diagnostics(std::string path, std::string label) : path_(std::move(path)), label_(std::move(label)) {}
 
   void Error(Location location, std::string id, std::string message);
   void Warning(Location location, std::string id, std::string message);

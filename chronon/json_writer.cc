@@ -6,17 +6,15 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
 
-#include <nlohmann/json.hpp>
-
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-
 #include "chronon/utf8.h"
 
 namespace chronon {
@@ -40,17 +38,30 @@ absl::Status AppendQuoted(std::string_view s, std::string* out) {
   while (pos < s.size()) {
     char32_t cp;
     if (const char* problem = DecodeUtf8(s, &pos, &cp)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("invalid UTF-8 at byte ", pos, ": ", problem));
+      return absl::InvalidArgumentError(absl::StrCat("invalid UTF-8 at byte ", pos, ": ", problem));
     }
     switch (cp) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
       default:
         if (cp >= 0x20 && cp <= 0x7E) {
           out->push_back(static_cast<char>(cp));
@@ -92,11 +103,8 @@ class Writer {
 
   // Adds the JSON Pointer of the failing value to an error from Write().
   absl::Status Annotate(const absl::Status& status) const {
-    return absl::Status(
-        status.code(),
-        absl::StrCat(status.message(), " (at ",
-                     error_path_.empty() ? "the top-level value" : error_path_,
-                     ")"));
+    return absl::Status(status.code(), absl::StrCat(status.message(), " (at ",
+                                                    error_path_.empty() ? "the top-level value" : error_path_, ")"));
   }
 
  private:
@@ -139,8 +147,7 @@ absl::Status Writer::Write(const Json& value, int depth) {
       if (!std::isfinite(d)) {
         // Python would write NaN/Infinity, which is not JSON and which
         // Chronon's engine rejects; fail here rather than at load time.
-        return absl::InvalidArgumentError(absl::StrCat(
-            "non-finite number ", PythonFloatRepr(d), " is not valid JSON"));
+        return absl::InvalidArgumentError(absl::StrCat("non-finite number ", PythonFloatRepr(d), " is not valid JSON"));
       }
       out_ += PythonFloatRepr(d);
       return absl::OkStatus();
@@ -171,8 +178,7 @@ absl::Status Writer::WriteContainer(const Json& value, int depth) {
       if (is_object) {
         if (absl::Status status = AppendQuoted(it.key(), &out_); !status.ok()) {
           // Blame the object, not the (unprintable) key.
-          return absl::Status(status.code(),
-                              absl::StrCat("object key: ", status.message()));
+          return absl::Status(status.code(), absl::StrCat("object key: ", status.message()));
         }
         out_ += ": ";
       }
@@ -196,8 +202,7 @@ std::string PythonFloatRepr(double v) {
   // scientific form, e.g. "-1.2345678901234568e+17" or "5e+00". That already
   // is Python's exponent form: no ".0", signed exponent of >= 2 digits.
   char buf[32];  // Longest output: "-2.2250738585072014e-308".
-  const std::to_chars_result result =
-      std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
+  const std::to_chars_result result = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific);
   const std::string_view sci(buf, result.ptr - buf);
   const size_t e_pos = sci.find('e');
   const bool negative_exponent = sci[e_pos + 1] == '-';
@@ -236,8 +241,7 @@ std::string PythonFloatRepr(double v) {
   return out;
 }
 
-absl::StatusOr<std::string> WritePythonJson(const nlohmann::ordered_json& value,
-                                            int indent) {
+absl::StatusOr<std::string> WritePythonJson(const nlohmann::ordered_json& value, int indent) {
   Writer writer(indent);
   if (absl::Status status = writer.Write(value, 0); !status.ok()) {
     return writer.Annotate(status);

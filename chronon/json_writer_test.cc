@@ -6,9 +6,8 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -51,9 +50,7 @@ TEST(PythonFloatReprTest, IntegralValuesKeepPointZero) {
   EXPECT_EQ(PythonFloatRepr(-1.5), "-1.5");
 }
 
-TEST(PythonFloatReprTest, NegativeZero) {
-  EXPECT_EQ(PythonFloatRepr(-0.0), "-0.0");
-}
+TEST(PythonFloatReprTest, NegativeZero) { EXPECT_EQ(PythonFloatRepr(-0.0), "-0.0"); }
 
 TEST(PythonFloatReprTest, ShortestRoundTripDigits) {
   EXPECT_EQ(PythonFloatRepr(0.1), "0.1");
@@ -81,10 +78,8 @@ TEST(PythonFloatReprTest, LargeExponentThreshold) {
 
 TEST(PythonFloatReprTest, Extremes) {
   EXPECT_EQ(PythonFloatRepr(5e-324), "5e-324");
-  EXPECT_EQ(PythonFloatRepr(2.2250738585072014e-308),
-            "2.2250738585072014e-308");
-  EXPECT_EQ(PythonFloatRepr(1.7976931348623157e+308),
-            "1.7976931348623157e+308");
+  EXPECT_EQ(PythonFloatRepr(2.2250738585072014e-308), "2.2250738585072014e-308");
+  EXPECT_EQ(PythonFloatRepr(1.7976931348623157e+308), "1.7976931348623157e+308");
 }
 
 TEST(PythonFloatReprTest, NonFiniteLikePythonRepr) {
@@ -108,18 +103,15 @@ TEST(WritePythonJsonTest, IntegersAndFloatsStayDistinct) {
   value.push_back(-7);
   value.push_back(std::numeric_limits<int64_t>::min());
   value.push_back(std::numeric_limits<uint64_t>::max());
-  EXPECT_EQ(DumpsCompact(value),
-            "[100, 100.0, -7, -9223372036854775808, 18446744073709551615]");
+  EXPECT_EQ(DumpsCompact(value), "[100, 100.0, -7, -9223372036854775808, 18446744073709551615]");
 }
 
 TEST(WritePythonJsonTest, FloatsUsePythonRepr) {
-  EXPECT_EQ(DumpsCompact(Json::array({5.0, 1e-05, 1e16, -0.0})),
-            "[5.0, 1e-05, 1e+16, -0.0]");
+  EXPECT_EQ(DumpsCompact(Json::array({5.0, 1e-05, 1e16, -0.0})), "[5.0, 1e-05, 1e+16, -0.0]");
 }
 
 TEST(WritePythonJsonTest, NonFiniteNumbersAreErrors) {
-  for (double bad : {std::numeric_limits<double>::quiet_NaN(),
-                     std::numeric_limits<double>::infinity(),
+  for (double bad : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity(),
                      -std::numeric_limits<double>::infinity()}) {
     SCOPED_TRACE(bad);
     EXPECT_THAT(WriteError(Json(bad)), HasSubstr("non-finite number"));
@@ -129,25 +121,24 @@ TEST(WritePythonJsonTest, NonFiniteNumbersAreErrors) {
 TEST(WritePythonJsonTest, ErrorNamesPathOfBadValue) {
   Json value = Json::parse(R"({"nodes": [{"x": 1}, {"a/b": 2}]})");
   value["nodes"][1]["a/b"] = std::numeric_limits<double>::quiet_NaN();
-  EXPECT_EQ(WriteError(value),
-            "non-finite number nan is not valid JSON (at /nodes/1/a~1b)");
+  EXPECT_EQ(WriteError(value), "non-finite number nan is not valid JSON (at /nodes/1/a~1b)");
 }
 
 // --- Strings -------------------------------------------------------------------
 
-TEST(WritePythonJsonTest, ShortEscapes) {
-  EXPECT_EQ(Dumps2(Json("\b\f\n\r\t\"\\/")), R"("\b\f\n\r\t\"\\/")");
-}
+TEST(WritePythonJsonTest, ShortEscapes) { EXPECT_EQ(Dumps2(Json("\b\f\n\r\t\"\\/")), R"("\b\f\n\r\t\"\\/")"); }
 
 TEST(WritePythonJsonTest, ControlCharactersAndDelAsUnicodeEscapes) {
-  EXPECT_EQ(Dumps2(Json(std::string("a\x7f" "b\x01" "c\x1f"))),
+  EXPECT_EQ(Dumps2(Json(std::string("a\x7f"
+                                    "b\x01"
+                                    "c\x1f"))),
             R"("a\u007fb\u0001c\u001f")");
   EXPECT_EQ(Dumps2(Json(std::string("\0", 1))), R"("\u0000")");
 }
 
 TEST(WritePythonJsonTest, NonAsciiAsLowercaseUnicodeEscapes) {
-  EXPECT_EQ(Dumps2(Json("\xc3\xa9")), R"("\u00e9")");           // é
-  EXPECT_EQ(Dumps2(Json("\xe2\x82\xac")), R"("\u20ac")");       // €
+  EXPECT_EQ(Dumps2(Json("\xc3\xa9")), R"("\u00e9")");                // é
+  EXPECT_EQ(Dumps2(Json("\xe2\x82\xac")), R"("\u20ac")");            // €
   EXPECT_EQ(Dumps2(Json("\xf0\x9f\x98\x80")), R"("\ud83d\ude00")");  // 😀
 }
 
@@ -169,8 +160,7 @@ TEST(WritePythonJsonTest, InvalidUtf8IsAnError) {
       {"\xc0\xaf", "invalid UTF-8 at byte 0: overlong encoding"},
       {"\xe0\x80\xaf", "invalid UTF-8 at byte 0: overlong encoding"},
       {"\xf0\x80\x80\xaf", "invalid UTF-8 at byte 0: overlong encoding"},
-      {"\xed\xa0\x80",
-       "invalid UTF-8 at byte 0: UTF-16 surrogate encoded in UTF-8"},
+      {"\xed\xa0\x80", "invalid UTF-8 at byte 0: UTF-16 surrogate encoded in UTF-8"},
       {"\xf4\x90\x80\x80", "invalid UTF-8 at byte 0: code point above U+10FFFF"},
       {"\xff", "invalid UTF-8 at byte 0: invalid lead byte"},
   };
@@ -192,9 +182,8 @@ TEST(WritePythonJsonTest, InvalidUtf8InKeyBlamesTheObject) {
 TEST(WritePythonJsonTest, BoundaryCodePointsAreValid) {
   // U+007F, U+0080, U+07FF, U+0800, U+D7FF, U+E000, U+FFFF, U+10000,
   // U+10FFFF.
-  EXPECT_EQ(DumpsCompact(Json(
-                "\x7f\xc2\x80\xdf\xbf\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80"
-                "\xef\xbf\xbf\xf0\x90\x80\x80\xf4\x8f\xbf\xbf")),
+  EXPECT_EQ(DumpsCompact(Json("\x7f\xc2\x80\xdf\xbf\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80"
+                              "\xef\xbf\xbf\xf0\x90\x80\x80\xf4\x8f\xbf\xbf")),
             R"("\u007f\u0080\u07ff\u0800\ud7ff\ue000\uffff\ud800\udc00\udbff\udfff")");
 }
 
@@ -238,15 +227,13 @@ TEST(WritePythonJsonTest, NestedIndentTwo) {
 }
 
 TEST(WritePythonJsonTest, CompactSeparators) {
-  EXPECT_EQ(DumpsCompact(Json::parse(kNested)),
-            R"({"name": "x", "empty_obj": {}, "empty_list": [], )"
-            R"("nested": {"list": [1, [2, {}], {"k": null}], "flag": true, )"
-            R"("off": false}, "f": 5.0})");
+  EXPECT_EQ(DumpsCompact(Json::parse(kNested)), R"({"name": "x", "empty_obj": {}, "empty_list": [], )"
+                                                R"("nested": {"list": [1, [2, {}], {"k": null}], "flag": true, )"
+                                                R"("off": false}, "f": 5.0})");
 }
 
 TEST(WritePythonJsonTest, IndentZeroBreaksLinesWithoutIndenting) {
-  EXPECT_EQ(*WritePythonJson(Json::parse(R"({"a": [1, 2], "b": {}})"), 0),
-            "{\n\"a\": [\n1,\n2\n],\n\"b\": {}\n}");
+  EXPECT_EQ(*WritePythonJson(Json::parse(R"({"a": [1, 2], "b": {}})"), 0), "{\n\"a\": [\n1,\n2\n],\n\"b\": {}\n}");
 }
 
 TEST(WritePythonJsonTest, OtherIndentWidths) {
@@ -267,9 +254,7 @@ TEST(WritePythonJsonTest, NoTrailingNewlineOrWhitespace) {
   EXPECT_EQ(out.find(" \n"), std::string::npos);
 }
 
-TEST(WritePythonJsonTest, BinaryIsAnError) {
-  EXPECT_THAT(WriteError(Json::binary({1, 2})), HasSubstr("binary"));
-}
+TEST(WritePythonJsonTest, BinaryIsAnError) { EXPECT_THAT(WriteError(Json::binary({1, 2})), HasSubstr("binary")); }
 
 }  // namespace
 }  // namespace chronon

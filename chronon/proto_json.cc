@@ -126,8 +126,8 @@ class Converter {
     return out;
   }
 
-  void MapEntry(const google::protobuf::Message& entry, const ParseInfoTree* tree, Location location,
-                MapKind kind, const std::string& pointer, Json* out) {
+  void MapEntry(const google::protobuf::Message& entry, const ParseInfoTree* tree, Location location, MapKind kind,
+                const std::string& pointer, Json* out) {
     const Descriptor* descriptor = entry.GetDescriptor();
     const Reflection* reflection = entry.GetReflection();
     const FieldDescriptor* key_field = descriptor->FindFieldByName("key");
@@ -171,8 +171,7 @@ class Converter {
         return String(reflection->GetString(message, field), pointer);
       case FieldDescriptor::CPPTYPE_DOUBLE: {
         const std::vector<std::string_view> tokens = ScalarTokens(options_.text, tree, field);
-        return Double(reflection->GetDouble(message, field), tokens.empty() ? std::string_view() : tokens[0],
-                      pointer);
+        return Double(reflection->GetDouble(message, field), tokens.empty() ? std::string_view() : tokens[0], pointer);
       }
       case FieldDescriptor::CPPTYPE_BOOL:
         // Thrift's TSimpleJSON writes booleans as 1 and 0.
@@ -202,8 +201,7 @@ class Converter {
       const unsigned char u = static_cast<unsigned char>(c);
       if (u < 0x20 && c != '\b' && c != '\f' && c != '\n' && c != '\r' && c != '\t') {
         options_.diags->Error(options_.locations->Find(pointer), "control-character",
-                              absl::StrCat("string contains the control character 0x",
-                                           absl::Hex(u, absl::kZeroPad2),
+                              absl::StrCat("string contains the control character 0x", absl::Hex(u, absl::kZeroPad2),
                                            ", which Chronon's JSON reader rejects"));
         break;
       }

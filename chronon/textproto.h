@@ -21,8 +21,7 @@ constexpr int kMaxNesting = 100;
 // Parses `text` into `message`, recording field locations in `tree`. Invalid UTF-8, syntax errors, unknown
 // fields and values of the wrong type are reported to `diags` at their line and column. Returns false on error.
 // Parsing never evaluates anything: a textproto is data.
-bool ParseTextproto(std::string_view text, google::protobuf::Message* message, ParseInfoTree* tree,
-                    Diagnostics* diags);
+bool ParseTextproto(std::string_view text, google::protobuf::Message* message, ParseInfoTree* tree, Diagnostics* diags);
 
 // Converts the parser's 0-based location to a 1-based one (line 0 when unknown).
 Location ToLocation(const google::protobuf::TextFormat::ParseLocation& location);

@@ -52,7 +52,8 @@ TEST(ScalarTokensTest, KeepsTheLiteralOfEveryElement) {
   ASSERT_TRUE(ParseTextproto(text, &group_by, &tree, &diags));
   const ParseInfoTree* aggregation =
       tree.GetTreeForNested(api::GroupBy::descriptor()->FindFieldByName("aggregations"), 0);
-  const ParseInfoTree* helper = aggregation->GetTreeForNested(api::Aggregation::descriptor()->FindFieldByName("helper"), -1);
+  const ParseInfoTree* helper =
+      aggregation->GetTreeForNested(api::Aggregation::descriptor()->FindFieldByName("helper"), -1);
   const auto* d = api::AggregationHelper::descriptor();
   std::vector<std::string_view> percentiles = ScalarTokens(text, helper, d->FindFieldByName("percentiles"));
   ASSERT_EQ(percentiles.size(), 3u);

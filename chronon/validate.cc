@@ -61,8 +61,8 @@ std::vector<std::string> AggregationOutputColumns(const Json& aggregation) {
   const Json& windows = Member(aggregation, "windows");
   if (windows.is_array() && !windows.empty()) {
     for (const Json& window : windows) {
-      windowed.push_back(absl::StrCat(base, "_", window.value("length", 0),
-                                      window.value("timeUnit", 1) == api::HOURS ? "h" : "d"));
+      windowed.push_back(
+          absl::StrCat(base, "_", window.value("length", 0), window.value("timeUnit", 1) == api::HOURS ? "h" : "d"));
     }
   } else {
     windowed.push_back(base);
@@ -231,15 +231,15 @@ void ValidateKeyMappings(const Json& join, const Locate& locate, Diagnostics* di
   }
 }
 
-void ValidateDeprecation(const Json& object, const std::string& kind, const std::string& name,
-                         const Locate& locate, Diagnostics* diags) {
+void ValidateDeprecation(const Json& object, const std::string& kind, const std::string& name, const Locate& locate,
+                         Diagnostics* diags) {
   static const std::regex kDate(R"(\d{4}-\d{2}-\d{2})");
   const std::string date = Str(Member(object, "metaData"), "deprecationDate");
   const bool has_date = Member(object, "metaData").contains("deprecationDate");
   if (has_date && !std::regex_search(date, kDate, std::regex_constants::match_continuous)) {
-    diags->Error(locate("/metaData/deprecationDate"), "invalid-deprecation-date",
-                 absl::StrCat("Deprecation date is not in the correct format for ", kind, " ", name,
-                              " (write YYYY-MM-DD)"));
+    diags->Error(
+        locate("/metaData/deprecationDate"), "invalid-deprecation-date",
+        absl::StrCat("Deprecation date is not in the correct format for ", kind, " ", name, " (write YYYY-MM-DD)"));
   }
   // Upstream objects going away before this one (compile.py prints these and goes on).
   auto check_upstream = [&](const Json& upstream, const std::string& what, const std::string& pointer) {

@@ -45,8 +45,8 @@ void ValidateDerivations(const Json& derivations, const std::vector<std::string>
 void ValidateKeyMappings(const Json& join, const Locate& locate, Diagnostics* diags);
 
 // Deprecation dates: the format (YYYY-MM-DD), and warnings when an object uses one that is going away.
-void ValidateDeprecation(const Json& object, const std::string& kind, const std::string& name,
-                         const Locate& locate, Diagnostics* diags);
+void ValidateDeprecation(const Json& object, const std::string& kind, const std::string& name, const Locate& locate,
+                         Diagnostics* diags);
 
 // A production Join must not include a GroupBy explicitly marked non-production.
 void ValidateProduction(const Json& join, const std::string& name, const Locate& locate, Diagnostics* diags);

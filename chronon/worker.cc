@@ -1,9 +1,9 @@
 #include "chronon/worker.h"
 
 #include <google/protobuf/io/zero_copy_stream_impl.h>
+#include <google/protobuf/util/delimited_message_util.h>
 
 #include <iostream>
-#include <google/protobuf/util/delimited_message_util.h>
 
 #include "chronon/worker_protocol.pb.h"
 

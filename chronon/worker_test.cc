@@ -8,11 +8,11 @@
 
 #include <chrono>
 #include <cstdlib>
-#include <future>
-#include <thread>
 #include <fstream>
+#include <future>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "chronon/cli.h"
@@ -148,9 +148,14 @@ class WorkerVsOneShot : public ::testing::Test {
   }
 
   std::vector<std::string> GroupByArgs(const std::string& src, const std::string& out) {
-    return {"--kind=group_by", "--label=//group_bys/t:gb.v1", "--name=t.gb.v1", "--src=" + dir_ + src,
-            "--teams=" + dir_ + "teams.json", "--dep=" + dir_ + "src.summary",
-            "--out_summary=" + dir_ + out + ".summary", "--out_conf=" + dir_ + out + ".conf"};
+    return {"--kind=group_by",
+            "--label=//group_bys/t:gb.v1",
+            "--name=t.gb.v1",
+            "--src=" + dir_ + src,
+            "--teams=" + dir_ + "teams.json",
+            "--dep=" + dir_ + "src.summary",
+            "--out_summary=" + dir_ + out + ".summary",
+            "--out_conf=" + dir_ + out + ".conf"};
   }
 
   std::string dir_;
@@ -164,9 +169,8 @@ TEST_F(WorkerVsOneShot, SameBytesMessagesAndStatus) {
 
   // The worker gets the request twice, a failing one in between, and a bad command line: each answer stands alone.
   WorkRequest usage = Request({"--kind=nope"}, 4);
-  Input in(Requests({Request(GroupByArgs("gb.textproto", "w1"), 1),
-                                  Request(GroupByArgs("bad.textproto", "w_bad"), 2),
-                                  Request(GroupByArgs("gb.textproto", "w2"), 3), usage}));
+  Input in(Requests({Request(GroupByArgs("gb.textproto", "w1"), 1), Request(GroupByArgs("bad.textproto", "w_bad"), 2),
+                     Request(GroupByArgs("gb.textproto", "w2"), 3), usage}));
   std::ostringstream out;
   ASSERT_EQ(RunWorker(&in.stream, out, RunCompile), 0);
   const std::vector<WorkResponse> r = Responses(out.str());
@@ -188,8 +192,8 @@ TEST_F(WorkerVsOneShot, SameBytesMessagesAndStatus) {
 }
 
 TEST_F(WorkerVsOneShot, AFailedRequestRemovesOutputsOfAnEarlierSuccess) {
-  Input in(Requests({Request(GroupByArgs("gb.textproto", "same"), 1),
-                                  Request(GroupByArgs("bad.textproto", "same"), 2)}));
+  Input in(
+      Requests({Request(GroupByArgs("gb.textproto", "same"), 1), Request(GroupByArgs("bad.textproto", "same"), 2)}));
   std::ostringstream out;
   ASSERT_EQ(RunWorker(&in.stream, out, RunCompile), 0);
   const std::vector<WorkResponse> r = Responses(out.str());

@@ -5,13 +5,14 @@
 //   <kind>\n<label>\n<name>\n<definition textproto>\0<dependency summary>\0<dependency summary>...
 //
 // kind is source, group_by, join or staging_query (anything else: group_by); label and name are what Bazel
-// passes; each dependency summary is the JSON a dependency's compile wrote. teams.json is fixed (tests/errors/teams.json).
-// The target checks the compiler's contract, not just the absence of crashes: it returns either an output or
-// errors, never both, every diagnostic has an id, and a successful compile's outputs are valid JSON.
+// passes; each dependency summary is the JSON a dependency's compile wrote. teams.json is fixed
+// (tests/errors/teams.json). The target checks the compiler's contract, not just the absence of crashes: it returns
+// either an output or errors, never both, every diagnostic has an id, and a successful compile's outputs are valid
+// JSON.
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 

@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "chronon/compiler.h"
 #include "chronon/diagnostics.h"
+#include "chronon/files.h"
 
 namespace chronon {
 namespace {
@@ -26,15 +27,6 @@ void RemoveOutput(const std::string& path) {
   if (!path.empty() && std::filesystem::is_regular_file(std::filesystem::symlink_status(path, error))) {
     std::filesystem::remove(path, error);
   }
-}
-
-bool ReadFile(const std::string& path, std::string* contents) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  *contents = buffer.str();
-  return true;
 }
 
 // Writes through a temporary file and a rename, so a reader never sees a partial file. Refuses to replace

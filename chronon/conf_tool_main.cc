@@ -11,17 +11,11 @@
 #include <string>
 
 #include "chronon/conf_tool.h"
+#include "chronon/files.h"
 
 namespace {
 
-bool ReadFile(const std::string& path, std::string* contents) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  *contents = buffer.str();
-  return true;
-}
+using chronon::ReadFile;
 
 int Usage() {
   std::cerr << "usage: chronon_conf_tool online-guard KIND OLD NEW\n"

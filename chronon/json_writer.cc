@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "chronon/json_pointer.h"
 #include "chronon/utf8.h"
 
 namespace chronon {
@@ -78,21 +79,6 @@ absl::Status AppendQuoted(std::string_view s, std::string* out) {
   return absl::OkStatus();
 }
 
-// One JSON Pointer reference token (RFC 6901): '~' -> "~0", '/' -> "~1".
-std::string PointerToken(std::string_view token) {
-  std::string escaped;
-  for (char c : token) {
-    if (c == '~') {
-      escaped += "~0";
-    } else if (c == '/') {
-      escaped += "~1";
-    } else {
-      escaped += c;
-    }
-  }
-  return escaped;
-}
-
 class Writer {
  public:
   explicit Writer(int indent) : indent_(indent) {}
@@ -119,7 +105,7 @@ class Writer {
 
   // Records one step of the failing value's path while the error unwinds.
   absl::Status Fail(absl::Status status, std::string_view token) {
-    error_path_.insert(0, absl::StrCat("/", PointerToken(token)));
+    error_path_.insert(0, absl::StrCat("/", JsonPointerToken(token)));
     return status;
   }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "chronon/json_pointer.h"
 #include "chronon/utf8.h"
 
 namespace chronon {
@@ -265,18 +266,7 @@ const std::string& JsonName(const Descriptor* descriptor, const std::string& fie
 }
 
 std::string PointerAppend(const std::string& pointer, std::string_view segment) {
-  // RFC 6901 escaping, so map keys with '/' stay one segment.
-  std::string out = pointer + "/";
-  for (char c : segment) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return pointer + "/" + JsonPointerToken(segment);
 }
 
 std::string PointerAppend(const std::string& pointer, size_t index) { return absl::StrCat(pointer, "/", index); }

@@ -7,14 +7,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-tmp=$(mktemp -d)
-ws=$tmp/ws
-cleanup() {
-  (cd "$ws" 2>/dev/null && bazel shutdown 2>/dev/null) || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-copy_workspace "$ROOT/examples" "$ws"
+scratch_workspace "$ROOT/examples"  # sets $tmp and $ws
 
 # A sample_team GroupBy + Join that do not touch the example GroupBy, and a second Join on it.
 mkdir -p "$ws/group_bys/sample_team" "$ws/joins/sample_team"

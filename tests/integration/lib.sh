@@ -63,3 +63,12 @@ while True:
 print(hits, total)
 PY
 }
+
+# scratch_workspace SRC: copies consumer workspace SRC to $ws inside a fresh $tmp; on exit its Bazel server is shut
+# down and both are removed.
+scratch_workspace() {
+  tmp=$(mktemp -d)
+  ws=$tmp/ws
+  trap '(cd "$ws" 2>/dev/null && bazel shutdown 2>/dev/null) || true; rm -rf "$tmp"' EXIT
+  copy_workspace "$1" "$ws"
+}

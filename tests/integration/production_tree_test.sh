@@ -6,14 +6,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-tmp=$(mktemp -d)
-ws=$tmp/ws
-cleanup() {
-  (cd "$ws" 2>/dev/null && bazel shutdown 2>/dev/null) || true
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-copy_workspace "$ROOT/examples" "$ws"
+scratch_workspace "$ROOT/examples"  # sets $tmp and $ws
 GB=production/group_bys/example_team/example_group_by.v0
 J=production/joins/example_team/example_join.v1
 

@@ -239,7 +239,7 @@ class Compiler {
   void ValidateGroupBy(const Json& group_by, const std::string& pointer);
   void ValidateLabelPart(Json* label_part, const std::string& pointer);
   std::vector<std::string> SourceDependencies(const Json& source, const std::vector<std::string>& explicit_deps,
-                                              int lag, const std::string& pointer);
+                                              int lag);
   std::string JoinOutputTable(Json* join, const std::string& namespace_if_unset);
   void RejectDerivedMetaData(const api::MetaData& meta_data, const ParseInfoTree* tree, const char* owner);
 
@@ -553,7 +553,7 @@ void Compiler::RejectDerivedMetaData(const api::MetaData& meta_data, const Parse
 }
 
 std::vector<std::string> Compiler::SourceDependencies(const Json& source, const std::vector<std::string>& explicit_deps,
-                                                      int lag, const std::string& pointer) {
+                                                      int lag) {
   auto [kind, member] = SourceMember(source);
   std::vector<std::string> deps;
   if (member == nullptr) return deps;
@@ -744,9 +744,8 @@ Json Compiler::BuildGroupBy(const api::GroupBy& group_by, const ParseInfoTree* t
   // 4. Dependencies, once per source (not de-duplicated).
   const std::vector<std::string> explicit_deps(helper.dependencies().begin(), helper.dependencies().end());
   Json dependencies = Json::array();
-  for (size_t i = 0; i < sources.size(); ++i) {
-    const std::string at = PointerAppend(PointerAppend(pointer, "sources"), i);
-    for (std::string& dep : SourceDependencies(sources[i], explicit_deps, helper.lag(), at)) {
+  for (const Json& source : sources) {
+    for (std::string& dep : SourceDependencies(source, explicit_deps, helper.lag())) {
       dependencies.push_back(std::move(dep));
     }
   }
@@ -790,12 +789,9 @@ void Compiler::ValidateGroupBy(const Json& g, const std::string& pointer) {
   const Json aggregations = g.value("aggregations", Json::array());
   const Json* accuracy = Find(g, "accuracy");
   const bool snapshot = accuracy != nullptr && *accuracy == static_cast<int>(api::SNAPSHOT);
-  bool windowed = false, hourly = false;
+  bool windowed = false;
   for (const Json& aggregation : aggregations) {
-    for (const Json& window : aggregation.value("windows", Json::array())) {
-      windowed = true;
-      if (window.value("timeUnit", 1) == api::HOURS) hourly = true;
-    }
+    windowed = windowed || !aggregation.value("windows", Json::array()).empty();
   }
   bool any_streaming = false;
   std::vector<std::set<std::string>> column_sets;
@@ -937,7 +933,6 @@ void Compiler::ValidateGroupBy(const Json& g, const std::string& pointer) {
                                  input));
     }
   }
-  (void)hourly;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1020,7 +1015,7 @@ Json Compiler::BuildJoin(const api::Join& join, const ParseInfoTree* tree, const
   }
 
   // 2-3. Left dependencies, then each right part's GroupBy dependencies (once per source, normalized).
-  std::vector<std::string> left_deps = SourceDependencies(left, explicit_deps, helper.lag(), pointer + "/left");
+  std::vector<std::string> left_deps = SourceDependencies(left, explicit_deps, helper.lag());
   std::vector<std::string> deps = left_deps;
   auto group_by_deps = [&](const Json& group_by, std::vector<std::string>* out) {
     const Json meta_data = group_by.value("metaData", Json::object());
@@ -1139,7 +1134,7 @@ Json Compiler::BuildJoin(const api::Join& join, const ParseInfoTree* tree, const
       source["events"] = Json::object();
       source["events"]["table"] = part.value("table", "");
       if (part.contains("query")) source["events"]["query"] = part["query"];
-      for (std::string& dep : SourceDependencies(source, {}, 0, pointer)) deps.push_back(std::move(dep));
+      for (std::string& dep : SourceDependencies(source, {}, 0)) deps.push_back(std::move(dep));
     }
   }
   Json unique = Json::array();

@@ -25,13 +25,13 @@ copy_workspace() {
   grep -q "path = \"$ROOT\"" "$dest/WORKSPACE" || fail "could not point $dest/WORKSPACE at $ROOT"
 }
 
-# compile_actions LOG: the labels whose ChrononCompile action ran (executed, or fetched from a cache) in the
-# build that wrote execution log LOG (--execution_log_json_file), sorted, one per line.
-compile_actions() {
-  python3 - "$1" <<'PY'
+# chronon_spawns LOG MODE: the ChrononCompile spawns of Bazel's --execution_log_json_file LOG (a stream of JSON
+# objects). MODE `labels`: their labels, sorted, one per line. MODE `hits`: "<remote cache hits> <spawns>".
+chronon_spawns() {
+  python3 - "$1" "$2" <<'PY'
 import json, re, sys
-text = open(sys.argv[1]).read()
-decoder, pos, labels = json.JSONDecoder(), 0, []
+text, mode = open(sys.argv[1]).read(), sys.argv[2]
+decoder, pos, spawns = json.JSONDecoder(), 0, []
 while True:
     while pos < len(text) and text[pos].isspace():
         pos += 1
@@ -39,30 +39,24 @@ while True:
         break
     spawn, pos = decoder.raw_decode(text, pos)
     if spawn.get("mnemonic") == "ChrononCompile":
+        spawns.append(spawn)
+if mode == "labels":
+    labels = []
+    for spawn in spawns:
         match = re.search(r"(//\S*)$", spawn.get("progressMessage", ""))
         labels.append(match.group(1) if match else spawn.get("progressMessage", "?"))
-print("\n".join(sorted(labels)))
+    print("\n".join(sorted(labels)))
+else:
+    print(sum(bool(s.get("remoteCacheHit")) for s in spawns), len(spawns))
 PY
 }
 
-# cache_hits LOG: "<remote cache hits> <ChrononCompile spawns>" of the build that wrote LOG.
-compile_cache_hits() {
-  python3 - "$1" <<'PY'
-import json, sys
-text = open(sys.argv[1]).read()
-decoder, pos, hits, total = json.JSONDecoder(), 0, 0, 0
-while True:
-    while pos < len(text) and text[pos].isspace():
-        pos += 1
-    if pos >= len(text):
-        break
-    spawn, pos = decoder.raw_decode(text, pos)
-    if spawn.get("mnemonic") == "ChrononCompile":
-        total += 1
-        hits += bool(spawn.get("remoteCacheHit"))
-print(hits, total)
-PY
-}
+# compile_actions LOG: the labels whose ChrononCompile action ran (executed, or fetched from a cache) in the build
+# that wrote LOG, sorted, one per line.
+compile_actions() { chronon_spawns "$1" labels; }
+
+# compile_cache_hits LOG: "<remote cache hits> <ChrononCompile spawns>" of the build that wrote LOG.
+compile_cache_hits() { chronon_spawns "$1" hits; }
 
 # scratch_workspace SRC: copies consumer workspace SRC to $ws inside a fresh $tmp; on exit its Bazel server is shut
 # down and both are removed.

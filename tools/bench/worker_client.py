@@ -26,6 +26,18 @@ def encode_request(args, request_id=0):
     return _varint(len(body)) + body
 
 
+def _decode_varint(buf, i):
+    """The varint at buf[i] and the index after it."""
+    shift = result = 0
+    while True:
+        byte = buf[i]
+        i += 1
+        result |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return result, i
+        shift += 7
+
+
 def _read_varint(stream):
     shift = result = 0
     while True:
@@ -44,29 +56,13 @@ def read_response(stream):
     fields = {"exit_code": 0, "output": "", "request_id": 0}
     i = 0
     while i < len(body):
-        key = body[i]
-        i += 1
+        key, i = _decode_varint(body, i)
+        value, i = _decode_varint(body, i)
         if key & 7 == 0:
-            n = shift = 0
-            while True:
-                b = body[i]
-                i += 1
-                n |= (b & 0x7F) << shift
-                shift += 7
-                if not b & 0x80:
-                    break
-            fields["exit_code" if key >> 3 == 1 else "request_id"] = n
-        else:
-            length = shift = 0
-            while True:
-                b = body[i]
-                i += 1
-                length |= (b & 0x7F) << shift
-                shift += 7
-                if not b & 0x80:
-                    break
-            fields["output"] = body[i:i + length].decode()
-            i += length
+            fields["exit_code" if key >> 3 == 1 else "request_id"] = value
+        else:  # output: `value` is the length of the string that follows
+            fields["output"] = body[i:i + value].decode()
+            i += value
     return fields
 
 

@@ -86,6 +86,13 @@ Columns JoinColumns(const Json& join) {
 
 }  // namespace
 
+absl::StatusOr<bool> IsOnlineConf(const std::string& conf) {
+  absl::StatusOr<Json> json = ParseConf(conf);
+  if (!json.ok()) return json.status();
+  const Json& meta = json->value("metaData", Json::object());
+  return meta.is_object() && meta.contains("online") && Truthy(meta["online"]);
+}
+
 absl::StatusOr<bool> IsGuardedOnlineChange(const std::string& kind, const std::string& old_conf,
                                            const std::string& new_conf) {
   if (kind != "group_by" && kind != "join") return false;

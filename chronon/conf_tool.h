@@ -19,6 +19,10 @@ namespace chronon {
 absl::StatusOr<bool> IsGuardedOnlineChange(const std::string& kind, const std::string& old_conf,
                                            const std::string& new_conf);
 
+// Whether a conf is online as compile.py's guard reads it (metaData.online truthy); an error when `conf` is not a JSON
+// object (a merge-conflicted or truncated file).
+absl::StatusOr<bool> IsOnlineConf(const std::string& conf);
+
 // The output columns of a compiled GroupBy or Join (spec §3.5, the rules of compile.py's --feature-display and of
 // the validator's derivation checks), each as {section, column}. GroupBy sections: `key`, `feature` (aggregation
 // outputs, or the selected columns without aggregations), `derived`. Join sections: `left`, `join_part`,

@@ -1,50 +1,122 @@
 // chronon_conf_tool: reads compiled engine JSON for the production/ workflow and lineage targets.
 //
-//   chronon_conf_tool online-guard KIND OLD NEW   exit 0: compile.py would overwrite OLD with NEW;
-//                                                 exit 3: OLD is online and NEW changes it (compile.py refuses)
 //   chronon_conf_tool columns KIND CONF [OUT]     the output columns, one `section<TAB>column` per line
+//   chronon_conf_tool update TREE_FLAGS [--force-overwrite] [--check]
+//                                                 writes the built tree into $BUILD_WORKSPACE_DIRECTORY/<dir>
+//                                                 (`bazel run :<name>.update`); with --check, only compares
+//   chronon_conf_tool check TREE_FLAGS --anchor=RUNFILE --anchor_path=PATH
+//                                                 compares the checked-in tree with the built one (`bazel test
+//                                                 :<name>_test`); the workspace is where RUNFILE, a runfiles
+//                                                 symlink to the source file PATH, points
 //
-// KIND is group_by, join or staging_query. Errors: a message on stderr and exit 1; usage errors exit 2.
+// TREE_FLAGS: --manifest=FILE --dir=DIR --owner=LABEL --update_target=LABEL (chronon_production's launchers pass
+// them). KIND is group_by, join or staging_query. Errors: a message on stderr and exit 1; usage errors exit 2.
+#include <limits.h>
+#include <stdlib.h>
+
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "chronon/conf_tool.h"
 #include "chronon/files.h"
+#include "chronon/production_tree.h"
 
 namespace {
 
 using chronon::ReadFile;
 
 int Usage() {
-  std::cerr << "usage: chronon_conf_tool online-guard KIND OLD NEW\n"
-               "       chronon_conf_tool columns KIND CONF [OUT]\n";
+  std::cerr << "usage: chronon_conf_tool columns KIND CONF [OUT]\n"
+               "       chronon_conf_tool update --manifest=F --dir=D --owner=L --update_target=L "
+               "[--force-overwrite] [--check]\n"
+               "       chronon_conf_tool check --manifest=F --dir=D --owner=L --update_target=L --anchor=R "
+               "--anchor_path=P\n";
   return 2;
+}
+
+// The source tree's root for the staleness test: `anchor` is a runfiles symlink to the source file at
+// workspace-relative `anchor_path`; the workspace is its real path minus that suffix.
+bool WorkspaceFromAnchor(const std::string& anchor, const std::string& anchor_path, std::string* workspace) {
+  char real[PATH_MAX];
+  if (realpath(anchor.c_str(), real) == nullptr) return false;
+  std::string resolved = real;
+  const std::string suffix = "/" + anchor_path;
+  if (!absl::EndsWith(resolved, suffix)) return false;
+  *workspace = resolved.substr(0, resolved.size() - suffix.size());
+  // Runfiles are symlinks into the execroot, whose entries are symlinks into the source tree: a real path inside
+  // Bazel's output base means the runfiles were copied (remote or sandboxed execution), not linked.
+  return !absl::StrContains(*workspace, "/execroot/") && !absl::StrContains(*workspace, ".runfiles/");
+}
+
+int Tree(const std::string& command, int argc, char** argv) {
+  std::map<std::string, std::string> flags;
+  chronon::TreeOptions options;
+  bool check = command == "check";
+  for (int i = 2; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--force-overwrite" && command == "update") {
+      options.force_overwrite = true;
+    } else if (arg == "--check" && command == "update") {
+      check = true;
+    } else if (absl::StartsWith(arg, "--") && arg.find('=') != std::string::npos) {
+      flags[arg.substr(2, arg.find('=') - 2)] = arg.substr(arg.find('=') + 1);
+    } else {
+      std::cerr << "error: unknown argument " << arg
+                << " (the options are --force-overwrite, to acknowledge guarded changes as compile.py does, and "
+                   "--check, to compare without writing)\n";
+      return 2;
+    }
+  }
+  for (const char* required : {"manifest", "dir", "owner", "update_target"}) {
+    if (!flags.count(required)) return Usage();
+  }
+  options.dir = flags["dir"];
+  options.owner = flags["owner"];
+  options.update_target = flags["update_target"];
+  std::string manifest;
+  if (!ReadFile(flags["manifest"], &manifest)) {
+    std::cerr << flags["manifest"] << ": error: cannot read the manifest\n";
+    return 1;
+  }
+  absl::StatusOr<std::vector<chronon::ManifestEntry>> entries = chronon::ParseManifest(manifest);
+  if (!entries.ok()) {
+    std::cerr << flags["manifest"] << ": error: " << entries.status().message() << "\n";
+    return 1;
+  }
+  options.entries = *std::move(entries);
+  if (command == "update") {
+    const char* workspace = getenv("BUILD_WORKSPACE_DIRECTORY");
+    if (workspace == nullptr || *workspace == '\0') {
+      std::cerr << "error: run this with `bazel run " << options.update_target << "`\n";
+      return 2;
+    }
+    options.workspace = workspace;
+  } else if (!WorkspaceFromAnchor(flags["anchor"], flags["anchor_path"], &options.workspace)) {
+    std::cerr << "error: cannot find the source tree from " << flags["anchor"]
+              << ": the staleness test reads the checked-in tree in place, so it runs locally (tags `local` and "
+                 "`external`, as chronon_production sets them); or check with `bazel run "
+              << options.update_target << " -- --check`\n";
+    return 2;
+  }
+  return check ? chronon::CheckTree(options, std::cout) : chronon::UpdateTree(options, std::cout, std::cerr);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc < 2) return Usage();
+  const std::string command = argv[1];
+  if (command == "update" || command == "check") return Tree(command, argc, argv);
   if (argc < 4) return Usage();
-  const std::string command = argv[1], kind = argv[2];
+  const std::string kind = argv[2];
   std::string first;
   if (!ReadFile(argv[3], &first)) {
     std::cerr << argv[3] << ": error: cannot read the file\n";
     return 1;
-  }
-  if (command == "online-guard" && argc == 5) {
-    std::string second;
-    if (!ReadFile(argv[4], &second)) {
-      std::cerr << argv[4] << ": error: cannot read the file\n";
-      return 1;
-    }
-    absl::StatusOr<bool> guarded = chronon::IsGuardedOnlineChange(kind, first, second);
-    if (!guarded.ok()) {
-      std::cerr << "chronon_conf_tool: error: " << guarded.status().message() << "\n";
-      return 1;
-    }
-    return *guarded ? 3 : 0;
   }
   if (command == "columns" && (argc == 4 || argc == 5)) {
     auto columns = chronon::OutputColumns(kind, first);

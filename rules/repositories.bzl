@@ -2,7 +2,7 @@
 
 Bazel 4.2.3's built-in WORKSPACE suffix tries to download `rules_cc`, `rules_java` and
 `remote_coverage_tools`. Declaring them here first, as tiny repositories written by `_files_repository`,
-lets a workspace build without internet. Protobuf, Abseil, GoogleTest and nlohmann-json come from
+lets a workspace build without internet. Protobuf, Abseil, GoogleTest, nlohmann-json and dtl come from
 Debian's `-dev` packages under /usr.
 """
 
@@ -138,6 +138,10 @@ cc_library(
 
 cc_library(
     name = "nlohmann_json",
+)
+
+cc_library(
+    name = "dtl",  # libdtl-dev, header-only: the diff behind the production/ staleness report
 )
 
 cc_library(

@@ -62,18 +62,16 @@ chronon_production_tree = rule(
 def _shell_quote(s):
     return "'" + s.replace("'", "'\\''") + "'"
 
-def _sync_impl(ctx, mode, extra_args, extra_files):
+def _sync_impl(ctx, command, extra_args, extra_files):
     tree = ctx.attr.tree[ChrononProductionInfo]
     package = ctx.label.package
-    directory = (package + "/" if package else "") + ctx.attr.dir
-    update_label = "//{}:{}".format(package, ctx.attr.update_target)
     args = [
-        ctx.file._script.short_path,
-        mode,
-        tree.manifest.short_path,
         ctx.executable._conf_tool.short_path,
-        directory,
-        update_label,
+        command,
+        "--manifest=" + tree.manifest.short_path,
+        "--dir=" + ((package + "/" if package else "") + ctx.attr.dir),
+        "--owner=" + str(ctx.attr.tree.label),
+        "--update_target=" + "//{}:{}".format(package, ctx.attr.update_target),
     ] + extra_args
     launcher = ctx.actions.declare_file(ctx.label.name + ".sh")
     ctx.actions.write(
@@ -81,19 +79,24 @@ def _sync_impl(ctx, mode, extra_args, extra_files):
         content = "#!/usr/bin/env bash\nexec {} \"$@\"\n".format(" ".join([_shell_quote(a) for a in args])),
         is_executable = True,
     )
-    runfiles = ctx.runfiles(
-        files = [ctx.file._script, tree.manifest] + extra_files,
-        transitive_files = tree.confs,
-    ).merge(ctx.attr._conf_tool[DefaultInfo].default_runfiles)
+
+    # The built confs are runfiles; the checked-in tree is not (the tool reads it in place).
+    runfiles = ctx.runfiles(files = [tree.manifest] + extra_files, transitive_files = tree.confs)
+    runfiles = runfiles.merge(ctx.attr._conf_tool[DefaultInfo].default_runfiles)
     return [DefaultInfo(executable = launcher, runfiles = runfiles)]
 
 def _update_impl(ctx):
     return _sync_impl(ctx, "update", [], [])
 
 def _test_impl(ctx):
-    listing = ctx.actions.declare_file(ctx.label.name + ".checked_in")
-    ctx.actions.write(listing, "".join([f.short_path + "\n" for f in ctx.files.checked_in]))
-    return _sync_impl(ctx, "check", ["--checked_in=" + listing.short_path], [listing] + ctx.files.checked_in)
+    # The test finds the source tree through one runfile: the BUILD file of this package, a symlink into it.
+    anchor = ctx.file.anchor
+    return _sync_impl(
+        ctx,
+        "check",
+        ["--anchor=" + anchor.short_path, "--anchor_path=" + anchor.short_path],
+        [anchor],
+    )
 
 def _sync_attrs(extra):
     attrs = {
@@ -110,10 +113,6 @@ def _sync_attrs(extra):
             mandatory = True,
             doc = "Name of the update target in this package, for the command a failing check prints.",
         ),
-        "_script": attr.label(
-            default = "//rules/private:production_sync.sh",
-            allow_single_file = True,
-        ),
         "_conf_tool": attr.label(
             default = "//chronon:chronon_conf_tool",
             executable = True,
@@ -127,20 +126,29 @@ chronon_production_update = rule(
     implementation = _update_impl,
     attrs = _sync_attrs({}),
     executable = True,
-    doc = "`bazel run` writes the built tree into the source tree and removes files whose definitions are gone.",
+    doc = "`bazel run` writes the built tree into the source tree and removes the files it manages whose " +
+          "definitions are gone (see chronon_production).",
 )
 
 chronon_production_test = rule(
     implementation = _test_impl,
     attrs = _sync_attrs({
-        "checked_in": attr.label_list(
-            allow_files = True,
-            doc = "Every file of the checked-in tree (a glob of `<dir>/**`).",
+        "anchor": attr.label(
+            allow_single_file = True,
+            mandatory = True,
+            doc = "A source file of this package (its BUILD file): the test reads the checked-in tree next to it.",
         ),
     }),
     test = True,
     doc = "Fails when the checked-in tree differs from the built one, with a diff and the command that fixes it.",
 )
+
+def _check_dir(dir):
+    parts = dir.split("/")
+    for part in parts:
+        if part in ("", ".", ".."):
+            fail("chronon_production: dir = {} must be a relative path below this package, without empty, `.` " +
+                 "or `..` components".format(repr(dir)))
 
 def chronon_production(name, deps, dir = "production", checked_in = True, visibility = None, **kwargs):
     """The `production/` tree: built, written into the source tree, and checked for staleness.
@@ -153,6 +161,7 @@ def chronon_production(name, deps, dir = "production", checked_in = True, visibi
       visibility: of the tree target.
       **kwargs: common attributes (e.g. `tags`) for the tree target and the test.
     """
+    _check_dir(dir)
     chronon_production_tree(name = name, deps = deps, visibility = visibility, **kwargs)
     if not checked_in:
         return
@@ -163,12 +172,18 @@ def chronon_production(name, deps, dir = "production", checked_in = True, visibi
         update_target = name + ".update",
         tags = ["manual"],
     )
+
+    # The test reads the checked-in tree in place (no runfiles of it: a stray file with a space, or a BUILD file in
+    # it, cannot break the build), so it runs locally and is never cached: `local` and `external`.
+    test_kwargs = dict(kwargs)
+    test_kwargs["tags"] = kwargs.get("tags", []) + ["local", "external"]
+    build_files = native.glob(["BUILD.bazel", "BUILD"], allow_empty = True)
     chronon_production_test(
         name = name + "_test",
         tree = ":" + name,
         dir = dir,
         update_target = name + ".update",
-        checked_in = native.glob([dir + "/**"], allow_empty = True),
+        anchor = "BUILD.bazel" if "BUILD.bazel" in build_files else "BUILD",
         size = "small",
-        **kwargs
+        **test_kwargs
     )

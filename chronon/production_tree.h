@@ -1,0 +1,59 @@
+// The checked-in production/ tree against the built one: what `bazel run :<name>.update` writes and what
+// `bazel test :<name>_test` checks (chronon_production, rules/private/production.bzl).
+//
+// Ownership. `<dir>/.chronon_managed` (checked in) lists, one `<owner label>\t<path>` per line, the files each
+// chronon_production target manages. A target writes the files it builds and removes only files listed under its
+// own label; everything else under <dir> (OWNERS, README.md, a BUILD file, confs that compile.py or another target
+// wrote) is left alone and reported once as not managed. Two targets may share a directory: each owns its lines,
+// and a path that another target manages is an error. Git merge-conflict markers in the index are tolerated: the
+// union of both sides counts as managed, and the next update writes a clean index.
+//
+// Safety. Every path is opened from the directory's file descriptor with O_NOFOLLOW: a symlink or a non-regular
+// file where a managed file or directory belongs is an error naming it, never followed. An update plans first and
+// writes nothing if any problem is found. It holds an flock(2) on <dir> (a second run waits; the check takes a
+// shared lock), stages every new file in `<dir>/.chronon_staging/`, flushes them with one syncfs(2), and then
+// renames them into place; the index is widened before and narrowed after. A kill at any moment leaves each file
+// fully old or fully new, and the next run removes the staging directory and finishes the job.
+#ifndef CHRONON_PRODUCTION_TREE_H_
+#define CHRONON_PRODUCTION_TREE_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace chronon {
+
+inline constexpr char kIndexName[] = ".chronon_managed";
+inline constexpr char kStagingName[] = ".chronon_staging";
+
+// One line of chronon_production's manifest: a path under <dir> (`joins/team/name`) and its built file.
+struct ManifestEntry {
+  std::string path;
+  std::string built;
+};
+
+// Parses manifest lines `<path>\t<built file>`; an error names the line.
+absl::StatusOr<std::vector<ManifestEntry>> ParseManifest(const std::string& text);
+
+struct TreeOptions {
+  std::string workspace;      // absolute path of the workspace root
+  std::string dir;            // the checked-in tree, relative to the workspace (`production`, `sub/production`)
+  std::string owner;          // label of the chronon_production target, as recorded in the index
+  std::string update_target;  // label of its update target, for the commands the messages print
+  bool force_overwrite = false;
+  std::vector<ManifestEntry> entries;
+};
+
+// Writes the built tree into <workspace>/<dir>: exit status 0 when done (or nothing to do), 1 when refused or
+// failed (with the reason on `err`, and nothing changed unless the message says otherwise).
+int UpdateTree(const TreeOptions& options, std::ostream& out, std::ostream& err);
+
+// Compares <workspace>/<dir> with the built tree without writing: 0 when up to date, 1 with a report (changed,
+// missing, gone, mode, symlink, index), unified diffs of changed confs, and the command that fixes it.
+int CheckTree(const TreeOptions& options, std::ostream& out);
+
+}  // namespace chronon
+
+#endif  // CHRONON_PRODUCTION_TREE_H_

@@ -1,5 +1,8 @@
 # Shared by the integration tests: run Bazel the way a user would, with the cache CI shares between workspaces.
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# compile.py's reference outputs, vendored (tests/goldens/README.md).
+GOLDENS=$ROOT/tests/goldens
+# The shared tree they were copied from; only vendored_goldens_test.sh reads it.
 SHARED=${CHRONON_SHARED:-$(cd "$ROOT/.." && pwd)/shared}
 DISK_CACHE=${CHRONON_DISK_CACHE:-$HOME/.cache/rules_chronon/disk_cache}
 

@@ -88,5 +88,5 @@ echo "rebuild after bazel clean: $hits of $total ChrononCompile actions were rem
 ((total > 0)) || fail "the rebuild ran no ChrononCompile action"
 ((hits == total)) || fail "$((total - hits)) ChrononCompile action(s) missed the remote cache"
 cmp "$ws/bazel-bin/production/joins/example_team/example_join.v1" \
-  "$SHARED/goldens/seed/expected/joins/example_team/example_join.v1" || fail "the cached Join differs from compile.py's"
+  "$GOLDENS/seed/expected/joins/example_team/example_join.v1" || fail "the cached Join differs from compile.py's"
 echo "cached outputs: identical to compile.py's"

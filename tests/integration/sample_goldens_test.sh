@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Builds the sample repo (tests/sample, textproto equivalents of Chronon's own Python sample repo) the way a user
 # does, in one `bazel build //...`, and compares every engine JSON file Chronon's compile.py wrote for it
-# (../shared/goldens/sample/expected, 49 files) with the built file, byte for byte. Fails unless all are identical.
+# (tests/goldens/sample/expected, 49 files) with the built file, byte for byte. Fails unless all are identical.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-golden="$SHARED/goldens/sample/expected"
+golden="$GOLDENS/sample/expected"
 [[ -d $golden ]] || fail "no goldens at $golden"
 bazel_in "$ROOT/tests/sample" build //... 2>&1 | tail -n 3
 bin=$(cd "$ROOT/tests/sample" && bazel info bazel-bin 2>/dev/null)

@@ -1,6 +1,13 @@
 """Public API of rules_chronon: Bazel rules that compile Chronon feature definitions (textproto) to engine JSON.
 
 Load from here only; everything under `private/` may change.
+
+Names: the name and the package path of every target these macros create may contain only ASCII letters, digits,
+`_`, `-` and `.` (a Chronon name is a file name under `production/`, `metaData.name` and, sanitized, Hive table
+names, as compile.py derives them from module file names and Python identifiers). Anything else fails when the
+BUILD file is loaded, naming the target and the character: spaces, quotes, `$`, backticks and the other punctuation
+Bazel accepts in labels, `/` in a target name (use a sub-package), and non-ASCII letters, which Bazel 4.2.3 accepts
+in target names but hands to actions double-encoded, so no compile action could read or write them.
 """
 
 load("//rules/private:columns.bzl", _chronon_columns = "chronon_columns")
@@ -11,6 +18,7 @@ load(
     _chronon_source_rule = "chronon_source_rule",
     _chronon_staging_query_rule = "chronon_staging_query_rule",
 )
+load("//rules/private:names.bzl", _check_ascii_label = "check_ascii_label", _check_name = "check_name")
 load(
     "//rules/private:production.bzl",
     _ChrononProductionInfo = "ChrononProductionInfo",
@@ -21,7 +29,12 @@ load("//rules/private:providers.bzl", _ChrononInfo = "ChrononInfo")
 ChrononInfo = _ChrononInfo
 ChrononProductionInfo = _ChrononProductionInfo
 
-def _with_default_src(rule, name, src, **kwargs):
+def _with_default_src(macro, rule, name, src, **kwargs):
+    # Checked here, while the BUILD file loads: a name that cannot work end to end fails now, with the rule it breaks,
+    # instead of in a compile action, a runfiles tree or a launcher.
+    _check_name(macro, name)
+    _check_ascii_label(macro, name, "src", src)
+    _check_ascii_label(macro, name, "teams", kwargs.get("teams"))
     rule(name = name, src = src if src else name + ".textproto", **kwargs)
 
 def _with_columns(name, kwargs):
@@ -43,21 +56,23 @@ def chronon_columns(name, conf, **kwargs):
     `derived`.
 
     Args:
-      name: target name.
+      name: target name (ASCII letters, digits, `_`, `-` and `.`; see Names above).
       conf: the chronon_group_by or chronon_join.
       **kwargs: common attributes.
     """
+    _check_name("chronon_columns", name)
     _chronon_columns(name = name, conf = conf, **kwargs)
 
 def chronon_source(name, src = None, **kwargs):
     """A Chronon Source (events, entities or JoinSource) that GroupBys and Joins reference with `ref`.
 
     Args:
-      name: target name; GroupBys and Joins write `ref: "//package:name"`.
+      name: target name; GroupBys and Joins write `ref: "//package:name"`. ASCII letters, digits, `_`, `-` and `.`,
+        as in the package path (see Names above).
       src: the `chronon.api.Source` textproto; defaults to `<name>.textproto`.
       **kwargs: `deps` (the staging query or join it is built on), `teams`, and the common attributes.
     """
-    _with_default_src(_chronon_source_rule, name, src, **kwargs)
+    _with_default_src("chronon_source", _chronon_source_rule, name, src, **kwargs)
 
 def chronon_group_by(name, src = None, **kwargs):
     """A Chronon GroupBy, compiled to `production/group_bys/<team>/<name after the team>`.
@@ -69,12 +84,13 @@ def chronon_group_by(name, src = None, **kwargs):
     `<team>.[<sub>.]<module>.<var>`: name the target `<module>.<var>`.
 
     Args:
-      name: target name, `<module>.<var>` (e.g. `example_group_by.v0`).
+      name: target name, `<module>.<var>` (e.g. `example_group_by.v0`): ASCII letters, digits, `_`, `-` and `.`,
+        as in the package path (see Names above).
       src: the `chronon.api.GroupBy` textproto; defaults to `<name>.textproto`.
       **kwargs: `deps` (every chronon_source / chronon_join the definition references), `teams`, and the common
         attributes.
     """
-    _with_default_src(_chronon_group_by_rule, name, src, **kwargs)
+    _with_default_src("chronon_group_by", _chronon_group_by_rule, name, src, **kwargs)
     _with_columns(name, kwargs)
 
 def chronon_join(name, src = None, **kwargs):
@@ -83,23 +99,25 @@ def chronon_join(name, src = None, **kwargs):
     Also creates `<name>.columns` (see chronon_columns).
 
     Args:
-      name: target name, `<module>.<var>` (e.g. `example_join.v1`); the package is under `joins/<team>/`.
+      name: target name, `<module>.<var>` (e.g. `example_join.v1`); the package is under `joins/<team>/`. ASCII
+        letters, digits, `_`, `-` and `.`, as in the package path (see Names above).
       src: the `chronon.api.Join` textproto; defaults to `<name>.textproto`.
       **kwargs: `deps` (every chronon_source / chronon_group_by the definition references), `teams`, and the
         common attributes.
     """
-    _with_default_src(_chronon_join_rule, name, src, **kwargs)
+    _with_default_src("chronon_join", _chronon_join_rule, name, src, **kwargs)
     _with_columns(name, kwargs)
 
 def chronon_staging_query(name, src = None, **kwargs):
     """A Chronon StagingQuery, compiled to `production/staging_queries/<team>/<name after the team>`.
 
     Args:
-      name: target name, `<module>.<var>`; the package is under `staging_queries/<team>/`.
+      name: target name, `<module>.<var>`; the package is under `staging_queries/<team>/`. ASCII letters,
+        digits, `_`, `-` and `.`, as in the package path (see Names above).
       src: the `chronon.api.StagingQuery` textproto; defaults to `<name>.textproto`.
       **kwargs: `teams` and the common attributes.
     """
-    _with_default_src(_chronon_staging_query_rule, name, src, **kwargs)
+    _with_default_src("chronon_staging_query", _chronon_staging_query_rule, name, src, **kwargs)
 
 def chronon_production(name, deps, dir = "production", checked_in = True, **kwargs):
     """The `production/` tree that Chronon's run.py reads: built, written into the source tree, and checked.
@@ -111,10 +129,11 @@ def chronon_production(name, deps, dir = "production", checked_in = True, **kwar
     it, and `bazel run :<name>.update -- --force-overwrite` acknowledges the change.
 
     Args:
-      name: the tree target.
+      name: the tree target (ASCII letters, digits, `_`, `-` and `.`, as in `dir`; see Names above).
       deps: chronon_group_by / chronon_join / chronon_staging_query targets; everything they depend on is included.
       dir: the checked-in tree, relative to this package (default `production`).
       checked_in: create the update and test targets (the tree is checked in); default True.
       **kwargs: common attributes (`visibility` of the tree, `tags`).
     """
+    _check_name("chronon_production", name, {"dir": dir})
     _chronon_production(name = name, deps = deps, dir = dir, checked_in = checked_in, **kwargs)

@@ -1,6 +1,7 @@
 """chronon_columns: the output columns of a compiled GroupBy or Join (compile.py's --feature-display)."""
 
 load(":providers.bzl", "ChrononInfo")
+load(":shell.bzl", "shell_quote")
 
 def _columns_impl(ctx):
     info = ctx.attr.conf[ChrononInfo]
@@ -18,9 +19,13 @@ def _columns_impl(ctx):
         progress_message = "Listing the output columns of {}".format(ctx.attr.conf.label),
     )
     launcher = ctx.actions.declare_file(ctx.label.name + ".sh")
+
+    # The listing sits next to the launcher, both in bazel-out and in the runfiles tree, so the launcher finds it
+    # from its own path: under `bazel run` (cwd: the runfiles tree), run directly, or as another binary's runfile.
+    # Every name in it is shell-quoted: a target name may hold quotes, `$` or backticks.
     ctx.actions.write(
         output = launcher,
-        content = "#!/usr/bin/env bash\nexec cat '{}'\n".format(listing.short_path),
+        content = '#!/usr/bin/env bash\nexec cat -- "$(dirname -- "$0")"/{}\n'.format(shell_quote(listing.basename)),
         is_executable = True,
     )
     return [DefaultInfo(

@@ -14,36 +14,42 @@ namespace {
 using Json = nlohmann::ordered_json;
 using Columns = std::vector<std::pair<std::string, std::string>>;
 
-absl::StatusOr<Json> ParseConf(const std::string& text) {
-  Json json = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+// The guard compares member sets, as Python's dict comparison does: it parses into nlohmann::json (std::map
+// members). Everything else reads confs in their written order (Json).
+using UnorderedJson = nlohmann::json;
+
+template <typename JsonType = Json>
+absl::StatusOr<JsonType> ParseConf(const std::string& text) {
+  JsonType json = JsonType::parse(text, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded() || !json.is_object()) return absl::InvalidArgumentError("not a JSON object");
   return json;
 }
 
-bool Truthy(const Json& value) {
-  if (value.is_boolean()) return value.get<bool>();
-  if (value.is_number()) return value.get<double>() != 0;
+bool IsOnline(const UnorderedJson& conf) {
+  auto meta = conf.find("metaData");
+  if (meta == conf.end() || !meta->is_object()) return false;
+  auto online = meta->find("online");
+  if (online == meta->end()) return false;
+  if (online->is_boolean()) return online->get<bool>();
+  if (online->is_number()) return online->get<double>() != 0;
   return false;
 }
 
 // `_has_diff`'s view of a conf: the conf minus the parts compile.py ignores when guarding online confs.
-Json GuardedView(const std::string& kind, Json conf) {
+UnorderedJson GuardedView(const std::string& kind, UnorderedJson conf) {
   conf.erase("metaData");
   if (kind == "join") {
     conf.erase("onlineExternalParts");
-    if (conf.contains("joinParts") && conf["joinParts"].is_array()) {
-      for (Json& part : conf["joinParts"]) {
-        if (part.is_object() && part.contains("groupBy") && part["groupBy"].is_object()) {
-          part["groupBy"].erase("metaData");
-        }
+    auto parts = conf.find("joinParts");
+    if (parts != conf.end() && parts->is_array()) {
+      for (UnorderedJson& part : *parts) {
+        auto group_by = part.is_object() ? part.find("groupBy") : part.end();
+        if (group_by != part.end() && group_by->is_object()) group_by->erase("metaData");
       }
     }
   }
   return conf;
 }
-
-// Python's dict comparison ignores member order; compare as unordered JSON.
-nlohmann::json Unordered(const Json& json) { return nlohmann::json::parse(json.dump()); }
 
 std::vector<std::string> SelectKeys(const Json& source) {
   std::vector<std::string> keys;
@@ -87,22 +93,19 @@ Columns JoinColumns(const Json& join) {
 }  // namespace
 
 absl::StatusOr<bool> IsOnlineConf(const std::string& conf) {
-  absl::StatusOr<Json> json = ParseConf(conf);
+  absl::StatusOr<UnorderedJson> json = ParseConf<UnorderedJson>(conf);
   if (!json.ok()) return json.status();
-  const Json& meta = json->value("metaData", Json::object());
-  return meta.is_object() && meta.contains("online") && Truthy(meta["online"]);
+  return IsOnline(*json);
 }
 
 absl::StatusOr<bool> IsGuardedOnlineChange(const std::string& kind, const std::string& old_conf,
                                            const std::string& new_conf) {
-  if (kind != "group_by" && kind != "join") return false;
-  absl::StatusOr<Json> old_json = ParseConf(old_conf);
+  absl::StatusOr<UnorderedJson> old_json = ParseConf<UnorderedJson>(old_conf);
   if (!old_json.ok()) return absl::InvalidArgumentError(absl::StrCat("old conf: ", old_json.status().message()));
-  absl::StatusOr<Json> new_json = ParseConf(new_conf);
-  if (!new_json.ok()) return absl::InvalidArgumentError(absl::StrCat("new conf: ", new_json.status().message()));
-  const Json& meta = old_json->value("metaData", Json::object());
-  if (!meta.contains("online") || !Truthy(meta["online"])) return false;
-  return Unordered(GuardedView(kind, *old_json)) != Unordered(GuardedView(kind, *new_json));
+  if ((kind != "group_by" && kind != "join") || !IsOnline(*old_json)) return false;
+  absl::StatusOr<UnorderedJson> new_json = ParseConf<UnorderedJson>(new_conf);
+  if (!new_json.ok()) return absl::InternalError(absl::StrCat("new conf: ", new_json.status().message()));
+  return GuardedView(kind, *std::move(old_json)) != GuardedView(kind, *std::move(new_json));
 }
 
 absl::StatusOr<Columns> OutputColumns(const std::string& kind, const std::string& conf) {

@@ -15,7 +15,9 @@ namespace chronon {
 // online conf (metaData.online truthy) and `new_conf` differs from it once the top-level `metaData` is dropped and,
 // for Joins, every `joinParts[].groupBy.metaData` and the whole `onlineExternalParts`. compile.py refuses such an
 // overwrite ("Cannot overwrite ... with existing online conf"). `kind` is "group_by", "join" or
-// "staging_query" (never guarded: compile.py loads only group_bys/ and joins/ as materialized objects).
+// "staging_query" (never guarded: compile.py loads only group_bys/ and joins/ as materialized objects). An
+// InvalidArgument error when `old_conf` is not a JSON object (a merge-conflicted or truncated file), Internal when
+// `new_conf` is not.
 absl::StatusOr<bool> IsGuardedOnlineChange(const std::string& kind, const std::string& old_conf,
                                            const std::string& new_conf);
 

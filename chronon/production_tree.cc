@@ -424,13 +424,12 @@ absl::StatusOr<Plan> MakePlan(const TreeOptions& options, Dirs& dirs, bool root_
           item.change = item.bad_mode ? Change::kMode : Change::kUnchanged;
           break;
         }
-        absl::StatusOr<bool> online = IsOnlineConf(item.old);
-        if (!online.ok()) {
+        absl::StatusOr<bool> guarded = IsGuardedOnlineChange(KindOf(entry.path), item.old, item.built);
+        if (absl::IsInvalidArgument(guarded.status())) {
           item.change = Guardable(entry.path) ? Change::kUnreadable : Change::kChanged;
-          item.detail = absl::StrCat("not a JSON object (", online.status().message(), ")");
+          item.detail = "not a JSON object";
           break;
         }
-        absl::StatusOr<bool> guarded = IsGuardedOnlineChange(KindOf(entry.path), item.old, item.built);
         if (!guarded.ok()) return absl::InternalError(absl::StrCat(entry.built, ": ", guarded.status().message()));
         item.change = *guarded ? Change::kOnline : Change::kChanged;
         break;
@@ -466,7 +465,7 @@ absl::StatusOr<Plan> MakePlan(const TreeOptions& options, Dirs& dirs, bool root_
           item.change = Change::kRemoved;
         } else if (!online.ok()) {
           item.change = Change::kRemovedUnreadable;
-          item.detail = absl::StrCat("not a JSON object (", online.status().message(), ")");
+          item.detail = "not a JSON object";
         } else {
           item.change = *online ? Change::kRemovedOnline : Change::kRemoved;
         }

@@ -13,7 +13,10 @@
 // them). KIND is group_by, join or staging_query. Errors: a message on stderr and exit 1; usage errors exit 2.
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
+#include <cerrno>
+#include <cstdint>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -21,6 +24,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "chronon/conf_tool.h"
 #include "chronon/files.h"
 #include "chronon/production_tree.h"
@@ -50,6 +54,27 @@ bool WorkspaceFromAnchor(const std::string& anchor, const std::string& anchor_pa
   // Runfiles are symlinks into the execroot, whose entries are symlinks into the source tree: a real path inside
   // Bazel's output base means the runfiles were copied (remote or sandboxed execution), not linked.
   return !absl::StrContains(*workspace, "/execroot/") && !absl::StrContains(*workspace, ".runfiles/");
+}
+
+// The stat cache of one tree: $XDG_CACHE_HOME (or ~/.cache) /rules_chronon/production/<FNV-1a of the workspace,
+// directory and owner>; "" when there is no such directory and it cannot be made (the tool then reads every file).
+std::string CachePath(const chronon::TreeOptions& options) {
+  const char* xdg = getenv("XDG_CACHE_HOME");
+  const char* home = getenv("HOME");
+  std::string base = xdg != nullptr && *xdg == '/'     ? xdg
+                     : home != nullptr && *home == '/' ? absl::StrCat(home, "/.cache")
+                                                       : "";
+  if (base.empty()) return "";
+  uint64_t hash = 1469598103934665603ull;
+  for (char c : absl::StrCat(options.workspace, "\n", options.dir, "\n", options.owner)) {
+    hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  }
+  std::string dir = base;
+  for (const char* part : {"rules_chronon", "production"}) {
+    dir = absl::StrCat(dir, "/", part);
+    if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return "";
+  }
+  return absl::StrCat(dir, "/", absl::Hex(hash, absl::kZeroPad16));
 }
 
 int Tree(const std::string& command, int argc, char** argv) {
@@ -102,6 +127,7 @@ int Tree(const std::string& command, int argc, char** argv) {
               << options.update_target << " -- --check`\n";
     return 2;
   }
+  options.cache = CachePath(options);
   return check ? chronon::CheckTree(options, std::cout) : chronon::UpdateTree(options, std::cout, std::cerr);
 }
 

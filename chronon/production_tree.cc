@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -177,16 +179,49 @@ class Dirs {
   std::map<std::string, Fd> open_;
 };
 
+// What stat(2) says of a file, as far as telling whether it changed goes (git's index keeps the same).
+struct FileStat {
+  uint64_t dev = 0, ino = 0;
+  int64_t size = 0, mtime_ns = 0, ctime_ns = 0;
+  uint32_t mode = 0;
+  bool operator==(const FileStat& other) const {
+    return dev == other.dev && ino == other.ino && size == other.size && mtime_ns == other.mtime_ns &&
+           ctime_ns == other.ctime_ns && mode == other.mode;
+  }
+};
+
+FileStat FromStat(const struct stat& st) {
+  FileStat stat;
+  stat.dev = st.st_dev;
+  stat.ino = st.st_ino;
+  stat.size = st.st_size;
+  stat.mtime_ns = int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec;
+  stat.ctime_ns = int64_t{st.st_ctim.tv_sec} * 1000000000 + st.st_ctim.tv_nsec;
+  stat.mode = st.st_mode;
+  return stat;
+}
+
+// The stat cache: for each path found identical to its built file in an earlier run, the stat of both then. A
+// path whose two stats are unchanged is not read again, so a no-op run costs a stat per file, not two reads.
+struct Seen {
+  FileStat checked_in, built;
+};
+using SeenCache = std::map<std::string, Seen>;
+
 // A file of the checked-in tree as found.
 struct Existing {
   enum Kind { kMissing, kRegular, kUnreadable, kInTheWay } kind = kMissing;
-  std::string content;  // kRegular
-  mode_t mode = 0;      // kRegular, kUnreadable
-  std::string where;    // kInTheWay: the path in the way; kUnreadable: the reason
-  std::string what;     // kInTheWay: what it is
+  std::string content;     // kRegular, unless `unchanged`
+  bool unchanged = false;  // kRegular: its stat and the built file's are as the stat cache has them
+  FileStat stat;           // kRegular, kUnreadable
+  mode_t mode = 0;         // kRegular, kUnreadable
+  std::string where;       // kInTheWay: the path in the way; kUnreadable: the reason
+  std::string what;        // kInTheWay: what it is
 };
 
-Existing Inspect(Dirs& dirs, const std::string& rel) {
+// The file at `rel`, read unless `seen` (the stat cache's entry, with `built` the built file's stat now) shows
+// that neither it nor its built file changed since both were found identical.
+Existing Inspect(Dirs& dirs, const std::string& rel, const Seen* seen = nullptr, const FileStat* built = nullptr) {
   Existing found;
   const auto [dir, name] = SplitDir(rel);
   Dirs::Lookup parent = dirs.Open(dir);
@@ -211,6 +246,12 @@ Existing Inspect(Dirs& dirs, const std::string& rel) {
     return found;
   }
   found.mode = st.st_mode & 07777;
+  found.stat = FromStat(st);
+  if (seen != nullptr && built != nullptr && seen->checked_in == found.stat && seen->built == *built) {
+    found.kind = Existing::kRegular;
+    found.unchanged = true;
+    return found;
+  }
   Fd fd(openat(parent.fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK));
   if (!fd.ok() || !ReadAll(fd.get(), &found.content)) {
     found.kind = Existing::kUnreadable;
@@ -295,6 +336,61 @@ std::string RenderIndex(const Owners& owners) {
   return text;
 }
 
+SeenCache LoadSeen(const std::string& path) {
+  SeenCache seen;
+  std::string text;
+  if (path.empty() || !ReadFile(path, &text)) return seen;
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    std::vector<std::string> fields = absl::StrSplit(line, '\t');
+    if (fields.size() != 13) return {};  // not ours, or from another version: start over
+    std::vector<int64_t> numbers;
+    for (size_t i = 1; i < fields.size(); ++i) {
+      int64_t number;
+      if (!absl::SimpleAtoi(fields[i], &number)) return {};
+      numbers.push_back(number);
+    }
+    auto stat_at = [&](size_t i) {
+      FileStat stat;
+      stat.dev = numbers[i];
+      stat.ino = numbers[i + 1];
+      stat.size = numbers[i + 2];
+      stat.mtime_ns = numbers[i + 3];
+      stat.ctime_ns = numbers[i + 4];
+      stat.mode = numbers[i + 5];
+      return stat;
+    };
+    seen[fields[0]] = {stat_at(0), stat_at(6)};
+  }
+  return seen;
+}
+
+// Writes the stat cache (a temporary file, then a rename). Files changed in the last two seconds are left out, as
+// git leaves out "racily clean" entries: a change within the same timestamp tick would not show in their stat.
+void SaveSeen(const std::string& path, const SeenCache& seen) {
+  if (path.empty()) return;
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  const int64_t settled = (int64_t{now.tv_sec} - 2) * 1000000000 + now.tv_nsec;
+  std::string text;
+  for (const auto& [file, entry] : seen) {
+    const FileStat& a = entry.checked_in;
+    const FileStat& b = entry.built;
+    if (std::max({a.mtime_ns, a.ctime_ns, b.mtime_ns, b.ctime_ns}) >= settled) continue;
+    absl::StrAppend(&text, file);
+    for (const FileStat* stat : {&a, &b}) {
+      absl::StrAppend(&text, "\t", stat->dev, "\t", stat->ino, "\t", stat->size, "\t", stat->mtime_ns, "\t",
+                      stat->ctime_ns, "\t", stat->mode);
+    }
+    absl::StrAppend(&text, "\n");
+  }
+  const std::string temporary = absl::StrCat(path, ".", getpid());
+  Fd fd(open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd.ok()) return;
+  bool written = WriteAll(fd.get(), text);
+  fd.Reset(-1);
+  if (!written || rename(temporary.c_str(), path.c_str()) != 0) unlink(temporary.c_str());
+}
+
 enum class Change {
   kUnchanged,
   kAdded,
@@ -339,6 +435,7 @@ struct Plan {
   Owners index;                        // the index as it should be
   Owners widened;                      // the current index plus this target's new files
   bool index_stale = false;
+  SeenCache seen;  // the stat cache to be: every path found identical to its built file
 };
 
 // Files under the root that are neither built here nor listed in the index: reported, never touched.
@@ -378,6 +475,7 @@ void FindUnmanaged(int dirfd, const std::string& rel, const std::set<std::string
 
 absl::StatusOr<Plan> MakePlan(const TreeOptions& options, Dirs& dirs, bool root_exists, const Index& index) {
   Plan plan;
+  const SeenCache seen = LoadSeen(options.cache);
   std::set<std::string> built_paths;
   for (const ManifestEntry& entry : options.entries) {
     if (!built_paths.insert(entry.path).second) {
@@ -400,10 +498,23 @@ absl::StatusOr<Plan> MakePlan(const TreeOptions& options, Dirs& dirs, bool root_
       continue;
     }
     plan.index[entry.path] = options.owner;
+    struct stat built_st;
+    if (stat(entry.built.c_str(), &built_st) != 0) {
+      return absl::InternalError(absl::StrCat("cannot read the built conf ", entry.built));
+    }
+    const FileStat built_stat = FromStat(built_st);
+    auto cached = seen.find(entry.path);
+    Existing found = root_exists
+                         ? Inspect(dirs, entry.path, cached == seen.end() ? nullptr : &cached->second, &built_stat)
+                         : Existing();
+    if (found.kind == Existing::kRegular && found.unchanged) {
+      ++plan.unchanged;
+      plan.seen[entry.path] = cached->second;
+      continue;
+    }
     if (!ReadFile(entry.built, &item.built)) {
       return absl::InternalError(absl::StrCat("cannot read the built conf ", entry.built));
     }
-    Existing found = root_exists ? Inspect(dirs, entry.path) : Existing();
     switch (found.kind) {
       case Existing::kMissing:
         item.change = Change::kAdded;
@@ -422,6 +533,7 @@ absl::StatusOr<Plan> MakePlan(const TreeOptions& options, Dirs& dirs, bool root_
         item.bad_mode = ModeIsWrong(found.mode);
         if (item.old == item.built) {
           item.change = item.bad_mode ? Change::kMode : Change::kUnchanged;
+          if (!item.bad_mode) plan.seen[entry.path] = {found.stat, built_stat};
           break;
         }
         absl::StatusOr<bool> guarded = IsGuardedOnlineChange(KindOf(entry.path), item.old, item.built);
@@ -781,6 +893,7 @@ int UpdateTree(const TreeOptions& options, std::ostream& out, std::ostream& err)
 
   const bool index_changes = plan.index_stale;
   if (plan.items.empty() && !index_changes) {
+    SaveSeen(options.cache, plan.seen);
     out << options.dir << "/: up to date (" << plan.unchanged << " files)\n";
     ReportUnmanaged(options, plan, out);
     return 0;
@@ -877,6 +990,7 @@ int UpdateTree(const TreeOptions& options, std::ostream& out, std::ostream& err)
   }
   syncfs(root_fd);
   unlinkat(root_fd, kStagingName, AT_REMOVEDIR);
+  SaveSeen(options.cache, plan.seen);
 
   for (size_t i = 0; i < written.size() && i < kMaxListed; ++i) out << "wrote " << Shown(options, written[i]) << "\n";
   if (written.size() > kMaxListed) out << "... and " << written.size() - kMaxListed << " more written\n";
@@ -913,6 +1027,7 @@ int CheckTree(const TreeOptions& options, std::ostream& out) {
     return 1;
   }
   const Plan& plan = *planned;
+  SaveSeen(options.cache, plan.seen);
   std::map<std::string, int> counts;
   bool guarded = false, blocking = false;
   for (const Item& item : plan.items) {

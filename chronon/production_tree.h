@@ -44,6 +44,9 @@ struct TreeOptions {
   std::string update_target;  // label of its update target, for the commands the messages print
   bool force_overwrite = false;
   std::vector<ManifestEntry> entries;
+  // The stat cache, a file outside the tree ("" for none): files whose stat and whose built file's stat are as
+  // they were when an earlier run found them identical are not read again (git's index does the same).
+  std::string cache;
 };
 
 // Writes the built tree into <workspace>/<dir>: exit status 0 when done (or nothing to do), 1 when refused or

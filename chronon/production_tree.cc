@@ -807,28 +807,20 @@ bool StageFile(int staging, const std::string& name, const std::string& content,
   return true;
 }
 
+// Explains why an update writes nothing: paths in the way, and guarded changes not acknowledged.
 int Refuse(const TreeOptions& options, const Plan& plan, std::ostream& err) {
   bool blocking = false, guarded = false;
   for (const Item& item : plan.items) {
-    if (Blocking(item.change)) {
-      blocking = true;
-      Explain(options, item, err);
-    }
-  }
-  if (!blocking) {
-    for (const Item& item : plan.items) {
-      if (Guarded(item.change)) {
-        guarded = true;
-        Explain(options, item, err);
-      }
-    }
+    blocking |= Blocking(item.change);
+    guarded |= Guarded(item.change);
+    if (Blocking(item.change) || (Guarded(item.change) && !options.force_overwrite)) Explain(options, item, err);
   }
   err << "\nNothing was written.";
-  if (guarded) {
+  if (blocking) {
+    err << " Move the paths above out of the way, then run:\n  " << UpdateCommand(options, guarded) << "\n";
+  } else {
     err << " If these changes are intended, acknowledge them (as compile.py --force-overwrite does):\n  "
         << UpdateCommand(options, true) << "\n";
-  } else {
-    err << " Fix the paths above, then run:\n  " << UpdateCommand(options, false) << "\n";
   }
   return 1;
 }
@@ -894,7 +886,7 @@ int UpdateTree(const TreeOptions& options, std::ostream& out, std::ostream& err)
   const bool index_changes = plan.index_stale;
   if (plan.items.empty() && !index_changes) {
     SaveSeen(options.cache, plan.seen);
-    out << options.dir << "/: up to date (" << plan.unchanged << " files)\n";
+    out << options.dir << "/: up to date (" << plan.unchanged << " file(s))\n";
     ReportUnmanaged(options, plan, out);
     return 0;
   }
@@ -1028,6 +1020,11 @@ int CheckTree(const TreeOptions& options, std::ostream& out) {
   }
   const Plan& plan = *planned;
   SaveSeen(options.cache, plan.seen);
+  struct stat staging;
+  if (root_exists && fstatat(dirs.Open("").fd, kStagingName, &staging, AT_SYMLINK_NOFOLLOW) == 0) {
+    out << Shown(options, kStagingName) << ": left by an update that was stopped; every file is either its old or "
+        << "its new version, and the next update removes it (do not check it in)\n";
+  }
   std::map<std::string, int> counts;
   bool guarded = false, blocking = false;
   for (const Item& item : plan.items) {
@@ -1057,7 +1054,7 @@ int CheckTree(const TreeOptions& options, std::ostream& out) {
     if (item.bad_mode && item.change != Change::kMode) ++counts["mode"];
   }
   if (plan.items.empty() && !plan.index_stale) {
-    out << options.dir << "/ is up to date (" << plan.unchanged << " files, " << options.owner << ")\n";
+    out << options.dir << "/ is up to date (" << plan.unchanged << " file(s), " << options.owner << ")\n";
     ReportUnmanaged(options, plan, out);
     return 0;
   }

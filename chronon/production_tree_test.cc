@@ -317,7 +317,7 @@ TEST_F(ProductionTreeTest, FirstUpdateWritesExactBytesWithMode0644EvenUnderUmask
 
   const Result check = Check(options);
   EXPECT_EQ(check.code, 0) << check.out;
-  EXPECT_EQ(check.out, "production/ is up to date (3 files, //:production)\n");
+  EXPECT_EQ(check.out, "production/ is up to date (3 file(s), //:production)\n");
 }
 
 TEST_F(ProductionTreeTest, SecondUpdateWritesNothing) {
@@ -328,7 +328,7 @@ TEST_F(ProductionTreeTest, SecondUpdateWritesNothing) {
 
   const Result again = Update(options);
   EXPECT_EQ(again.code, 0) << again.err;
-  EXPECT_EQ(again.out, "production/: up to date (2 files)\n");
+  EXPECT_EQ(again.out, "production/: up to date (2 file(s))\n");
   EXPECT_EQ(again.err, "");
   const struct stat conf_after = Stat("production/group_bys/team/g.v1");
   const struct stat index_after = Stat("production/.chronon_managed");
@@ -488,7 +488,7 @@ TEST_F(ProductionTreeTest, TwoOwnersShareADirectory) {
   EXPECT_EQ(Check(ours).code, 0);
   EXPECT_EQ(Check(theirs).code, 0);
   const Result our_again = Update(ours);
-  EXPECT_EQ(our_again.out, "production/: up to date (1 files)\n");
+  EXPECT_EQ(our_again.out, "production/: up to date (1 file(s))\n");
 
   // When our definition goes, our file goes; theirs and their index line stay.
   ASSERT_EQ(Update(Options({}, /*force=*/true, "//:production")).code, 0);
@@ -928,16 +928,18 @@ TEST_F(ProductionTreeTest, PathListedForTwoOwnersIsAnError) {
 
 // --- What a killed run leaves. ---
 
-TEST_F(ProductionTreeTest, StagingLeftoversAreClearedByTheUpdateAndIgnoredByTheCheck) {
+TEST_F(ProductionTreeTest, StagingLeftoversAreClearedByTheUpdateAndNotedByTheCheck) {
   const TreeOptions options = Options({{kGroupByPath, kGroupBy}});
   ASSERT_EQ(Update(options).code, 0);
   Write("production/.chronon_staging/0", "half a conf");
   Write("production/.chronon_staging/index.widened", "half an index");
 
-  // The check only reads: it neither clears the staging directory nor reports it (FindUnmanaged skips it).
+  // The check only reads: it does not clear the staging directory, and it passes (each file is old or new), but
+  // it says what the directory is, so that nobody checks it in.
   const Result check = Check(options);
   EXPECT_EQ(check.code, 0) << check.out;
-  EXPECT_THAT(check.out, Not(HasSubstr("chronon_staging")));
+  EXPECT_THAT(check.out, HasSubstr("production/.chronon_staging: left by an update that was stopped"));
+  EXPECT_THAT(check.out, HasSubstr("the next update removes it (do not check it in)"));
   EXPECT_EQ(Read("production/.chronon_staging/0"), "half a conf");
 
   const TreeOptions changed = Options({{kGroupByPath, kGroupByNewMeta}});
@@ -951,7 +953,7 @@ TEST_F(ProductionTreeTest, StagingLeftoversAreClearedByTheUpdateAndIgnoredByTheC
   Write("production/.chronon_staging/0", "half a conf");
   const Result noop = Update(changed);
   EXPECT_EQ(noop.code, 0);
-  EXPECT_EQ(noop.out, "production/: up to date (1 files)\n");
+  EXPECT_EQ(noop.out, "production/: up to date (1 file(s))\n");
   EXPECT_FALSE(Exists("production/.chronon_staging"));
 }
 

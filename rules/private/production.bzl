@@ -1,6 +1,7 @@
 """chronon_production: the `production/` tree that Chronon's run.py reads, built, written back and checked."""
 
 load(":providers.bzl", "ChrononInfo")
+load(":shell.bzl", "shell_quote")
 
 ChrononProductionInfo = provider(
     doc = "A built `production/` tree: what the update and staleness-test targets of chronon_production read.",
@@ -59,9 +60,6 @@ chronon_production_tree = rule(
           "directory (e.g. `bazel-bin/production/...` at the workspace root), the layout compile.py writes.",
 )
 
-def _shell_quote(s):
-    return "'" + s.replace("'", "'\\''") + "'"
-
 def _sync_impl(ctx, command, extra_args, extra_files):
     tree = ctx.attr.tree[ChrononProductionInfo]
     package = ctx.label.package
@@ -76,7 +74,7 @@ def _sync_impl(ctx, command, extra_args, extra_files):
     launcher = ctx.actions.declare_file(ctx.label.name + ".sh")
     ctx.actions.write(
         output = launcher,
-        content = "#!/usr/bin/env bash\nexec {} \"$@\"\n".format(" ".join([_shell_quote(a) for a in args])),
+        content = "#!/usr/bin/env bash\nexec {} \"$@\"\n".format(" ".join([shell_quote(a) for a in args])),
         is_executable = True,
     )
 

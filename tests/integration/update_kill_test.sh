@@ -50,16 +50,25 @@ cp -a "$tmp/production.a" "$ws/production"
 start=$(date +%s%N)
 "$tmp/b.sh" --force-overwrite >/dev/null || fail "updating A to B failed"
 full_ms=$((($(date +%s%N) - start) / 1000000))
-echo "A -> B: an uninterrupted update took $full_ms ms; killing at $KILLS points spread over 0..$full_ms ms"
+echo "A -> B: an uninterrupted update took $full_ms ms"
 
 # Every (md5, path) of a snapshot taken mid-way must be A's or B's; so must every index line.
 cat "$tmp/a.sums" "$tmp/b.sums" | sort -u >"$tmp/allowed.sums"
 cat "$tmp/production.a/.chronon_managed" "$tmp/b.index" | sort -u >"$tmp/allowed.index"
+# The first half of the kills is spread over 0..1.5x the uninterrupted time; the second half narrows in on the
+# commit (the renames, a few ms of it): between the latest kill that found nothing renamed yet and the earliest
+# that came after the end.
 mixed=0 staged=0 done_before=0
+before_us=0 after_us=$((full_ms * 1500))
+half=$((KILLS / 2))
 for i in $(seq 1 "$KILLS"); do
   rm -rf "$ws/production"
   cp -a "$tmp/production.a" "$ws/production"
-  delay_us=$((full_ms * 1000 * (i - 1) / KILLS + RANDOM % 5000))
+  if ((i <= half)); then
+    delay_us=$((full_ms * 1500 * (i - 1) / half + RANDOM % 5000))
+  else
+    delay_us=$((before_us + (after_us - before_us) * (RANDOM % 1000) / 1000))
+  fi
   "$tmp/b.sh" --force-overwrite >/dev/null 2>&1 &
   pid=$!
   sleep "$(printf '%d.%06d' $((delay_us / 1000000)) $((delay_us % 1000000)))"
@@ -77,8 +86,11 @@ for i in $(seq 1 "$KILLS"); do
   fi
   if cmp -s "$tmp/kill.sums" "$tmp/b.sums"; then
     done_before=$((done_before + 1))
+    ((delay_us < after_us)) && after_us=$delay_us
   elif ! cmp -s "$tmp/kill.sums" "$tmp/a.sums"; then
     mixed=$((mixed + 1))
+  elif ((delay_us > before_us)); then
+    before_us=$delay_us
   fi
   [[ -d $ws/production/.chronon_staging ]] && staged=$((staged + 1))
 

@@ -123,10 +123,12 @@ def chronon_production(name, deps, dir = "production", checked_in = True, **kwar
     """The `production/` tree that Chronon's run.py reads: built, written into the source tree, and checked.
 
     Creates `<name>` (`bazel build` assembles `bazel-bin/<package>/production/...`) and, with `checked_in`,
-    `<name>.update` (`bazel run` writes the tree into `<package>/<dir>/` and removes files whose definitions are
-    gone) and `<name>_test` (fails when the checked-in tree is stale, printing a diff and the command that fixes
-    it). An online GroupBy or Join whose content changed is reported separately: compile.py refuses to overwrite
-    it, and `bazel run :<name>.update -- --force-overwrite` acknowledges the change.
+    `<name>.update` (`bazel run` writes the tree into `<package>/<dir>/` and removes the files it manages whose
+    definitions are gone; `-- --check` only compares) and `<name>_test` (fails when the checked-in tree is stale,
+    printing a diff and the command that fixes it; it reads the tree in place, tagged `local` and `external`).
+    The files a target manages are listed in `<dir>/.chronon_managed` (checked in); everything else in `<dir>/` is
+    left alone. An online GroupBy or Join whose content changed, or that is gone, is reported separately:
+    compile.py refuses to overwrite it, and `bazel run :<name>.update -- --force-overwrite` acknowledges it.
 
     Args:
       name: the tree target (ASCII letters, digits, `_`, `-` and `.`, as in `dir`; see Names above).

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <set>
 #include <utility>
 
@@ -807,6 +808,45 @@ bool StageFile(int staging, const std::string& name, const std::string& content,
   return true;
 }
 
+// The checked-in tree as found, under its lock, and the plan for it.
+struct Surveyed {
+  bool root_exists = false;
+  std::unique_ptr<Dirs> dirs;
+  Index index;
+  Plan plan;
+};
+
+// Opens the tree without following symlinks (an update creates it when it has something to write), takes its lock
+// (exclusive for an update, which also clears what a killed run left staged; shared for a check), reads the index
+// and plans. False, with the reason on `err`, when any of that fails; `root_exists` false when there is no tree.
+bool Survey(const TreeOptions& options, bool update, std::ostream& err, Surveyed* tree) {
+  absl::StatusOr<Fd> root = OpenRoot(options, update && !options.entries.empty(), &tree->root_exists);
+  if (!root.ok()) {
+    err << root.status().message() << "\n";
+    return false;
+  }
+  if (tree->root_exists) {
+    const int root_fd = root->get();
+    if (!Lock(options, root_fd, update ? LOCK_EX : LOCK_SH, err)) return false;
+    if (update && !ClearStaging(options, root_fd, err)) return false;
+  }
+  tree->dirs = std::make_unique<Dirs>(*std::move(root));
+  if (update && !tree->root_exists) return true;
+  absl::StatusOr<Index> index = ReadIndex(options, *tree->dirs, tree->root_exists);
+  if (!index.ok()) {
+    err << index.status().message() << "\n";
+    return false;
+  }
+  tree->index = *std::move(index);
+  absl::StatusOr<Plan> plan = MakePlan(options, *tree->dirs, tree->root_exists, tree->index);
+  if (!plan.ok()) {
+    err << "error: " << plan.status().message() << "\n";
+    return false;
+  }
+  tree->plan = *std::move(plan);
+  return true;
+}
+
 // Explains why an update writes nothing: paths in the way, and guarded changes not acknowledged.
 int Refuse(const TreeOptions& options, const Plan& plan, std::ostream& err) {
   bool blocking = false, guarded = false;
@@ -842,31 +882,19 @@ absl::StatusOr<std::vector<ManifestEntry>> ParseManifest(const std::string& text
 }
 
 int UpdateTree(const TreeOptions& options, std::ostream& out, std::ostream& err) {
-  bool root_exists = false;
-  absl::StatusOr<Fd> root = OpenRoot(options, !options.entries.empty(), &root_exists);
-  if (!root.ok()) {
-    err << root.status().message() << "\n";
+  Surveyed tree;
+  if (!Survey(options, /*update=*/true, err, &tree)) {
+    err << "Nothing was written.\n";
     return 1;
   }
-  if (!root_exists) {
+  if (!tree.root_exists) {
     out << options.dir << "/: nothing to write (no definitions, no directory)\n";
     return 0;
   }
-  const int root_fd = root->get();
-  if (!Lock(options, root_fd, LOCK_EX, err) || !ClearStaging(options, root_fd, err)) return 1;
-  Dirs dirs(*std::move(root));
-
-  absl::StatusOr<Index> index = ReadIndex(options, dirs, true);
-  if (!index.ok()) {
-    err << index.status().message() << "\nNothing was written.\n";
-    return 1;
-  }
-  absl::StatusOr<Plan> planned = MakePlan(options, dirs, true, *index);
-  if (!planned.ok()) {
-    err << "error: " << planned.status().message() << "\nNothing was written.\n";
-    return 1;
-  }
-  const Plan& plan = *planned;
+  Dirs& dirs = *tree.dirs;
+  const int root_fd = dirs.Open("").fd;
+  const Index& index = tree.index;
+  const Plan& plan = tree.plan;
   for (const Item& item : plan.items) {
     if (Blocking(item.change) || (Guarded(item.change) && !options.force_overwrite)) return Refuse(options, plan, err);
   }
@@ -920,7 +948,7 @@ int UpdateTree(const TreeOptions& options, std::ostream& out, std::ostream& err)
     staged.push_back({staged_name, *dirfd, name});
   }
   const std::string widened = RenderIndex(plan.widened), final_index = RenderIndex(plan.index);
-  const bool widen = widened != (index->exists ? index->text : "") && widened != final_index;
+  const bool widen = widened != (index.exists ? index.text : "") && widened != final_index;
   if (widen && !StageFile(staging.get(), "index.widened", widened, &error)) return fail_staging(kIndexName);
   if (!final_index.empty() && !StageFile(staging.get(), "index", final_index, &error)) {
     return fail_staging(kIndexName);
@@ -966,7 +994,7 @@ int UpdateTree(const TreeOptions& options, std::ostream& out, std::ostream& err)
     emptied.insert(dir);
   }
   if (final_index.empty()) {
-    if (index->exists && unlinkat(root_fd, kIndexName, 0) != 0 && errno != ENOENT) {
+    if (index.exists && unlinkat(root_fd, kIndexName, 0) != 0 && errno != ENOENT) {
       return fail_commit(kIndexName, "remove it");
     }
   } else if (renameat(staging.get(), "index", root_fd, kIndexName) != 0) {
@@ -1000,25 +1028,12 @@ int UpdateTree(const TreeOptions& options, std::ostream& out, std::ostream& err)
 }
 
 int CheckTree(const TreeOptions& options, std::ostream& out) {
-  bool root_exists = false;
-  absl::StatusOr<Fd> root = OpenRoot(options, /*create=*/false, &root_exists);
-  if (!root.ok()) {
-    out << root.status().message() << "\n";
-    return 1;
-  }
-  if (root_exists && !Lock(options, root->get(), LOCK_SH, out)) return 1;
-  Dirs dirs(root_exists ? *std::move(root) : Fd());
-  absl::StatusOr<Index> index = ReadIndex(options, dirs, root_exists);
-  if (!index.ok()) {
-    out << index.status().message() << "\n";
-    return 1;
-  }
-  absl::StatusOr<Plan> planned = MakePlan(options, dirs, root_exists, *index);
-  if (!planned.ok()) {
-    out << "error: " << planned.status().message() << "\n";
-    return 1;
-  }
-  const Plan& plan = *planned;
+  Surveyed tree;
+  if (!Survey(options, /*update=*/false, out, &tree)) return 1;
+  const bool root_exists = tree.root_exists;
+  Dirs& dirs = *tree.dirs;
+  const Index& index = tree.index;
+  const Plan& plan = tree.plan;
   SaveSeen(options.cache, plan.seen);
   struct stat staging;
   if (root_exists && fstatat(dirs.Open("").fd, kStagingName, &staging, AT_SYMLINK_NOFOLLOW) == 0) {
@@ -1097,10 +1112,10 @@ int CheckTree(const TreeOptions& options, std::ostream& out) {
   if (plan.index_stale) {
     std::vector<std::string> added, dropped;
     for (const auto& [path, owner] : plan.index) {
-      auto it = index->owners.find(path);
-      if (it == index->owners.end() || it->second != owner) added.push_back(path);
+      auto it = index.owners.find(path);
+      if (it == index.owners.end() || it->second != owner) added.push_back(path);
     }
-    for (const auto& [path, owner] : index->owners) {
+    for (const auto& [path, owner] : index.owners) {
       if (!plan.index.count(path)) dropped.push_back(path);
     }
     out << "\nINDEX: " << Shown(options, kIndexName) << " is out of date";

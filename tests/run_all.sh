@@ -31,6 +31,12 @@ for t in tests/integration/*_test.sh; do
   run "$(basename "$t" .sh)" bash "$t"
 done
 
+# Shut down the Bazel servers (and with them their persistent workers) of the in-tree workspaces the suite used;
+# the integration tests shut down those of their scratch workspaces themselves.
+for w in . examples tests/sample tests/broken tests/errors; do
+  [[ -f $w/WORKSPACE ]] && (cd "$w" && bazel shutdown 2>/dev/null) || true
+done
+
 echo
 for f in "${failures[@]}"; do echo "failed: $f"; done
 echo "$passed passed, $failed failed"

@@ -11,6 +11,7 @@
 #   - hostile trees (a symlinked production/joins, a conf replaced by a symlink, a dangling symlink, a directory
 #     where a conf belongs, an executable conf): the test reports each, the update names it and writes nothing,
 #     and nothing outside production/ is ever written;
+#   - a directory the update cannot write into (immutable): named before the first write, nothing written;
 #   - two concurrent updates: both succeed, one after the other.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -154,8 +155,28 @@ update mode_update || { cat "$tmp/mode_update.out" >&2; fail "update failed"; }
 check mode_fixed || fail "production_test still fails after the update"
 echo "executable conf: reported as MODE, the update restored 0644"
 
+echo "--- a directory the update cannot write into"
+# Root writes anywhere, so the directory is made immutable (chattr +i), which stops root too.
+sed -i 's/"PARALLELISM" value: "16"/"PARALLELISM" value: "17"/' "$ws/joins/example_team/example_join.v1.textproto"
+locked=$ws/production/joins/example_team
+if chattr +i "$locked" 2>/dev/null; then
+  before=$(tree_sum)
+  status=0
+  update unwritable || status=$?
+  chattr -i "$locked"
+  [[ $status -ne 0 ]] || fail "the update succeeded in an immutable directory"
+  expect_in unwritable "production/joins/example_team: error: the directory is not writable"
+  expect_in unwritable "Nothing was written."
+  [[ $(tree_sum) == "$before" ]] || fail "the refused update changed the tree"
+  update unwritable_fixed || { cat "$tmp/unwritable_fixed.out" >&2; fail "update failed once writable again"; }
+  echo "unwritable directory: named before the first write, nothing written; the next update finished"
+else
+  update unwritable_fixed || { cat "$tmp/unwritable_fixed.out" >&2; fail "update failed"; }
+  echo "unwritable directory: skipped (chattr +i is not supported on this file system)"
+fi
+
 echo "--- two concurrent updates"
-sed -i 's/"PARALLELISM" value: "16"/"PARALLELISM" value: "18"/' "$ws/joins/example_team/example_join.v1.textproto"
+sed -i 's/"PARALLELISM" value: "17"/"PARALLELISM" value: "18"/' "$ws/joins/example_team/example_join.v1.textproto"
 bazel_in "$ws" run --script_path="$tmp/update.sh" //:production.update >/dev/null 2>&1
 "$tmp/update.sh" >"$tmp/first.out" 2>&1 &
 first=$!

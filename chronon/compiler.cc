@@ -276,12 +276,13 @@ bool Compiler::Parse(M* message, ParseInfoTree* tree) {
 
 bool Compiler::LoadTeams() {
   if (input_.kind == Kind::kSource && input_.teams_text.empty()) return true;
-  absl::StatusOr<TeamConfig> teams = TeamConfig::Parse(input_.teams_text);
-  if (!teams.ok()) {
-    diags_->Error({}, "invalid-team-config", absl::StrCat(input_.teams_path, ": ", teams.status().message()));
-    return false;
+  teams_ = TeamConfig::Parse(input_.teams_text);
+  std::vector<TeamConfigError> errors = teams_.Errors(team_);
+  for (TeamConfigError& error : errors) {
+    // Reported in teams.json, where the fix goes, not in the definition (nor in the split the rules made of it).
+    diags_->ErrorIn(TeamsName(), {error.line, error.column}, std::move(error.id), std::move(error.message));
   }
-  teams_ = *std::move(teams);
+  if (!errors.empty()) return false;
   if (!team_.empty() && !teams_.HasTeam(team_)) {
     diags_->Error({}, "unknown-team",
                   absl::StrCat("team ", team_, " does not exist in ", TeamsName(),

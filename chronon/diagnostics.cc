@@ -11,6 +11,11 @@ void Diagnostics::Error(Location location, std::string id, std::string message) 
   ++error_count_;
 }
 
+void Diagnostics::ErrorIn(std::string path, Location location, std::string id, std::string message) {
+  diagnostics_.push_back({Severity::kError, location, std::move(id), std::move(message), std::move(path)});
+  ++error_count_;
+}
+
 void Diagnostics::Warning(Location location, std::string id, std::string message) {
   diagnostics_.push_back({Severity::kWarning, location, std::move(id), std::move(message)});
 }
@@ -24,7 +29,7 @@ std::string Diagnostics::Format() const {
       if (c == '\n') c = ' ';
     }
     const Location loc = d.location.line > 0 ? d.location : Location{1, 1};
-    absl::StrAppend(&out, path_, ":", loc.line, ":", loc.column, ": ",
+    absl::StrAppend(&out, d.path.empty() ? path_ : d.path, ":", loc.line, ":", loc.column, ": ",
                     d.severity == Severity::kError ? "error" : "warning", ": ", message, " [", d.id, "]\n");
   }
   if (!diagnostics_.empty() && !label_.empty()) absl::StrAppend(&out, "  in target ", label_, "\n");

@@ -20,6 +20,7 @@ struct Diagnostic {
   Location location;
   std::string id;  // stable kebab-case id, documented in docs/diagnostics.md
   std::string message;
+  std::string path;  // the file the location is in, when it is not the file being compiled (teams.json)
 };
 
 // Collects the diagnostics of one compile. Every check reports here and goes on, so that one run reports every
@@ -29,6 +30,8 @@ class Diagnostics {
   Diagnostics(std::string path, std::string label) : path_(std::move(path)), label_(std::move(label)) {}
 
   void Error(Location location, std::string id, std::string message);
+  // An error at a location in another file the compile reads (teams.json); line 0: the file as a whole.
+  void ErrorIn(std::string path, Location location, std::string id, std::string message);
   void Warning(Location location, std::string id, std::string message);
 
   bool has_errors() const { return error_count_ > 0; }

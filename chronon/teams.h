@@ -5,16 +5,30 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
-#include "absl/status/statusor.h"
 #include "nlohmann/json.hpp"
 
 namespace chronon {
 
+// A problem of teams.json itself, at a 1-based position in it (line 0: the file as a whole).
+struct TeamConfigError {
+  int line = 0;
+  int column = 0;
+  std::string id;  // teams-json-syntax or invalid-team-config (docs/diagnostics.md)
+  std::string message;
+};
+
 class TeamConfig {
  public:
-  // Parses the text of a teams.json; an error names the problem (and its byte offset).
-  static absl::StatusOr<TeamConfig> Parse(const std::string& text);
+  // Parses teams.json as users write it, or chronon_team_config's per-team split of it, whose "$source" member
+  // names the file and whose "$errors" member holds what the split found wrong, with positions in that file
+  // (rules/private/team_config.bzl). Never fails: what is wrong is in Errors().
+  static TeamConfig Parse(const std::string& text);
+
+  // What is wrong for a definition of `team`: the file's syntax, or the entries of `team` and of `default` (the
+  // only ones it reads). An entry of another team, however broken, is not this definition's problem.
+  std::vector<TeamConfigError> Errors(const std::string& team) const;
 
   bool HasTeam(const std::string& team) const;
   // Where the config came from, for messages: a per-team split made by chronon_team_config names the teams.json it
@@ -24,8 +38,9 @@ class TeamConfig {
   std::optional<nlohmann::ordered_json> Get(const std::string& team, const std::string& key) const;
 
  private:
-  nlohmann::ordered_json root_;
+  nlohmann::ordered_json root_ = nlohmann::ordered_json::object();
   std::string source_;
+  std::vector<TeamConfigError> errors_;  // syntax, or what the split reported
 };
 
 }  // namespace chronon

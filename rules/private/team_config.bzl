@@ -1,5 +1,7 @@
 """chronon_team_config: teams.json split per team, so that editing one team's entry rebuilds only its objects."""
 
+load(":json_scan.bzl", "json_scan")
+
 # The only keys of a team entry that reach compiled confs (compile.py's _set_team_level_metadata). Everything
 # else in teams.json (env, description, user, ...) is read by run.py, not by the compiler.
 _COMPILE_KEYS = ["namespace", "table_properties"]
@@ -26,6 +28,40 @@ def _compile_view(entry):
         return entry  # the compiler reports a malformed entry
     return {key: entry[key] for key in _COMPILE_KEYS if key in entry}
 
+_JSON_TYPES = {"string": "a string", "int": "a number", "float": "a number", "bool": "a boolean", "NoneType": "null", "list": "an array", "dict": "an object"}
+
+def _error(at, message):
+    return {"line": at.line, "column": at.column, "id": "invalid-team-config", "message": message}
+
+def _entry_errors(name, entry, at):
+    """What is wrong with the keys of a team's entry that reach compiled confs; `at`: json_scan's member."""
+    if type(entry) != "dict":
+        return [_error(at, "the entry of team \"{}\" must be a JSON object, not {}".format(name, _JSON_TYPES[type(entry)]))]
+    errors = []
+    if "namespace" in entry and type(entry["namespace"]) != "string":
+        errors.append(_error((at.members or {}).get("namespace", at), "the \"namespace\" of team \"{}\" must be a string (a Hive database), not {}".format(name, _JSON_TYPES[type(entry["namespace"])])))
+    if "table_properties" in entry:
+        properties = entry["table_properties"]
+        where = (at.members or {}).get("table_properties", at)
+        if type(properties) != "dict":
+            errors.append(_error(where, "the \"table_properties\" of team \"{}\" must be a JSON object of strings, not {}".format(name, _JSON_TYPES[type(properties)])))
+        else:
+            for key, value in properties.items():
+                if type(value) != "string":
+                    errors.append(_error(where, "the \"table_properties\" of team \"{}\": the value of \"{}\" must be a string (a Hive table property), not {}".format(name, key, _JSON_TYPES[type(value)])))
+    return errors
+
+def _is_package_name(team):
+    """Whether a team name can be a package component (names.bzl); a team whose name cannot has no definitions."""
+    if not team:
+        return False
+    for i in range(len(team)):
+        if team[i] not in _TEAM_NAME_CHARS:
+            return False
+    return True
+
+_TEAM_NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-."
+
 def _team_config_impl(rctx):
     files = []
     if rctx.attr.teams_json:
@@ -33,23 +69,58 @@ def _team_config_impl(rctx):
         source = (label.package + "/" if label.package else "") + label.name
         text = rctx.read(rctx.path(label))
 
-        # The whole file, for definitions of a team it lacks (the compiler then says so). "$source" names the
-        # file in messages.
-        brace = text.find("{")
-        rctx.file("all_teams.json", text if brace < 0 else text[:brace + 1] + json.encode("$source") + ":" + json.encode(source) + "," +
-                                                           text[brace + 1:])
-        files.append("all_teams.json")
+        # json.decode would fail the whole fetch (a Starlark traceback in every build) on a trailing comma or a
+        # duplicate key. A file that does not scan becomes one error that every definition reports in compiler
+        # format (chronon/teams.cc formats "$errors"); the compiler checks the meaning of what it reads.
+        scanned = json_scan(text)
+        if scanned.error:
+            error = scanned.error
+            rctx.file("all_teams.json", _ordered_json({
+                "$source": source,
+                "$errors": [{
+                    "line": error.line,
+                    "column": error.column,
+                    "id": "teams-json-syntax",
+                    "message": error.message,
+                }],
+            }) + "\n")
+            files.append("all_teams.json")
+        else:
+            # The whole file, for definitions of a team it lacks (the compiler then says so). "$source" names the
+            # file in messages.
+            brace = text.find("{")
+            rctx.file("all_teams.json", text if brace < 0 else text[:brace + 1] + json.encode("$source") + ":" + json.encode(source) + "," +
+                                                               text[brace + 1:])
+            files.append("all_teams.json")
+            teams = json.decode(text)
+            if type(teams) != "dict":
+                rctx.file("all_teams.json", _ordered_json({"$source": source, "$errors": [{
+                    "line": 1,
+                    "column": 1,
+                    "id": "invalid-team-config",
+                    "message": "teams.json must be a JSON object of teams, not {}".format(_JSON_TYPES[type(teams)]),
+                }]}) + "\n")
+            else:
+                # Where each entry is (a key spelled with \\u escapes is not found: its errors point at the start).
+                members = scanned.members
+                start = struct(line = 1, column = 1, members = None)
+                default_errors = _entry_errors("default", teams["default"], members.get("default", start)) if "default" in teams else []
+                default = _compile_view(teams.get("default", {}))
+                for name, entry in teams.items():
+                    # A team whose name cannot be a package has no definitions, and its file name would break
+                    # the generated BUILD file.
+                    if name == "default" or not _is_package_name(name):
+                        continue
+                    view = {"$source": source, "default": default, name: _compile_view(entry)}
 
-        # json.decode fails the fetch with its own message when teams.json is not JSON.
-        teams = json.decode(text)
-        if type(teams) == "dict":
-            default = _compile_view(teams.get("default", {}))
-            for name, entry in teams.items():
-                if name == "default" or "/" in name:
-                    continue
-                view = {"$source": source, "default": default, name: _compile_view(entry)}
-                rctx.file("team/" + name + ".json", _ordered_json(view) + "\n")
-                files.append("team/" + name + ".json")
+                    # Only the errors of `default` and of this team: a broken entry fails only its own team's
+                    # definitions. Positions are in the file only when there is an error, so that moving an
+                    # entry (or editing another) rebuilds nothing.
+                    errors = default_errors + _entry_errors(name, entry, members.get(name, start))
+                    if errors:
+                        view["$errors"] = errors
+                    rctx.file("team/" + name + ".json", _ordered_json(view) + "\n")
+                    files.append("team/" + name + ".json")
     else:
         rctx.file("all_teams.json", "{}\n")
         files.append("all_teams.json")

@@ -14,6 +14,33 @@ trap 'rm -rf "$seeds"' EXIT
 "$here/make_corpus.sh" "$seeds"
 flags=(-timeout=10 -rss_limit_mb=2048 -max_len=65536 -artifact_prefix="$out/artifacts/" -print_final_stats=1)
 log="$out/last_run.log"
+# teams.json (chronon::TeamConfig) gets a quarter of the time, at most 20 s, with examples/'s teams.json and a few
+# broken ones as seeds.
+teams_fuzzer=$out/teams_fuzzer
+root=$(cd "$here/../.." && pwd)
+if [[ ! -f $teams_fuzzer || $root/chronon/teams.cc -nt $teams_fuzzer || $root/chronon/teams.h -nt $teams_fuzzer ||
+  $here/teams_fuzzer.cc -nt $teams_fuzzer ]]; then
+  "${CXX:-clang++-14}" -std=c++17 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
+    -fno-sanitize-recover=undefined -I"$root" "$root/chronon/teams.cc" "$here/teams_fuzzer.cc" -o "$teams_fuzzer" -labsl_strings -labsl_int128 -labsl_throw_delegate
+fi
+teams_seeds=$(mktemp -d)
+for f in "$root/examples/teams.json" "$root/tests/sample/teams.json" "$root/tests/errors/"*teams*.json; do
+  cp "$f" "$teams_seeds/$(echo "${f#"$root"/}" | tr / _)"
+done
+printf '{"$source": "teams.json", "$errors": [{"line": 2, "column": 3, "id": "teams-json-syntax", "message": "m"}]}' \
+  >"$teams_seeds/split_with_errors.json"
+mkdir -p "$out/teams_corpus"
+teams_seconds=$((seconds / 4 < 20 ? seconds / 4 : 20))
+if ! "$teams_fuzzer" -timeout=10 -rss_limit_mb=2048 -max_len=4096 -artifact_prefix="$out/artifacts/" \
+  -max_total_time=$((teams_seconds > 0 ? teams_seconds : 1)) "$out/teams_corpus" "$teams_seeds" >"$out/teams_run.log" 2>&1; then
+  rm -rf "$teams_seeds"
+  grep -vE '^#[0-9]+' "$out/teams_run.log" | tail -n 60
+  echo "FAIL: the teams.json fuzzer found a problem; the input is in $out/artifacts/"
+  exit 1
+fi
+rm -rf "$teams_seeds"
+echo "teams.json fuzzer ($teams_seconds s): $(grep -E '^Done [0-9]+ runs' "$out/teams_run.log" | tail -1), no finding"
+
 echo "replaying $(ls "$here/regressions" | wc -l) past findings"
 if ! "$fuzzer" "${flags[@]}" "$here"/regressions/* >"$log" 2>&1; then
   tail -n 40 "$log"

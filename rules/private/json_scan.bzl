@@ -1,0 +1,284 @@
+"""A JSON scanner for teams.json: where each member is, and the first syntax error with its line and column.
+
+Starlark's json.decode fails the whole fetch with `Error in decode: at offset N` on a trailing comma or a duplicate
+key, which surfaces as a traceback in every build. chronon_team_config scans teams.json with this first, so that a
+broken file becomes a compiler-format diagnostic (`teams.json:line:col: error: ... [id]`) of the targets that read it,
+and so that the compiler can point at the member a type error is in.
+
+Starlark has neither recursion nor `while`: the scanner is a loop over tokens with an explicit stack. Columns count
+bytes (Bazel 4 reads files as Latin-1, one character per byte), as protoc's do.
+"""
+
+_WHITESPACE = " \t\r\n"
+_DIGITS = "0123456789"
+_NUMBER_CHARS = "0123456789+-.eE"
+# What each escape stands for, as far as comparing keys needs (Starlark strings have no \b or \f).
+_ESCAPES = {"\"": "\"", "\\": "\\", "/": "/", "b": "\\b", "f": "\\f", "n": "\n", "r": "\r", "t": "\t"}
+_HEX = "0123456789abcdefABCDEF"
+
+def _describe(token):
+    if token == None:
+        return "end of file"
+    if token.kind == "string":
+        return "a string"
+    if token.kind == "value":
+        return "`{}`".format(token.text)
+    return "`{}`".format(token.kind)
+
+def _tokenize(text):
+    """The tokens of `text` (kind, text, line, column, value), or a syntax error.
+
+    Returns:
+      struct(tokens, error): `error` is None or struct(line, column, message).
+    """
+    tokens = []
+    n = len(text)
+    pos = 0
+    line = 1
+    line_start = 0
+    for _ in range(n + 1):
+        if pos >= n:
+            break
+        c = text[pos]
+        if c in _WHITESPACE:
+            if c == "\n":
+                line += 1
+                line_start = pos + 1
+            pos += 1
+            continue
+        column = pos - line_start + 1
+        if c in "{}[]:,":
+            tokens.append(struct(kind = c, text = c, line = line, column = column, value = None))
+            pos += 1
+            continue
+        if c == "\"":
+            chars = []
+            end = -1
+            skip = 0
+            for j in range(pos + 1, n):
+                if skip:
+                    skip -= 1
+                    continue
+                d = text[j]
+                if d == "\"":
+                    end = j
+                    break
+                if d == "\\":
+                    e = text[j + 1] if j + 1 < n else ""
+                    if e in _ESCAPES:
+                        chars.append(_ESCAPES[e])
+                        skip = 1
+                    elif e == "u" and j + 6 <= n and all([h in _HEX for h in text[j + 2:j + 6].elems()]):
+                        chars.append("\\u" + text[j + 2:j + 6].lower())  # kept escaped: only compared
+                        skip = 5
+                    else:
+                        return struct(tokens = None, error = struct(
+                            line = line,
+                            column = j - line_start + 1,
+                            message = "invalid escape sequence in a string",
+                        ))
+                    continue
+                if d < " ":  # a control character (string order is byte order here)
+                    return struct(tokens = None, error = struct(
+                        line = line,
+                        column = j - line_start + 1,
+                        message = "a string must end on the line it starts on (write a line break as \\n)" if d == "\n" else "a control character in a string (escape it)",
+                    ))
+                chars.append(d)
+            if end < 0:
+                return struct(tokens = None, error = struct(
+                    line = line,
+                    column = column,
+                    message = "this string is never closed",
+                ))
+            tokens.append(struct(kind = "string", text = text[pos:end + 1], line = line, column = column, value = "".join(chars)))
+            pos = end + 1
+            continue
+        if c in _DIGITS or c == "-":
+            end = n
+            for j in range(pos, n):
+                if text[j] not in _NUMBER_CHARS:
+                    end = j
+                    break
+            number = text[pos:end]
+            if not _valid_number(number):
+                return struct(tokens = None, error = struct(
+                    line = line,
+                    column = column,
+                    message = "`{}` is not a JSON number".format(number),
+                ))
+            tokens.append(struct(kind = "value", text = number, line = line, column = column, value = None))
+            pos = end
+            continue
+        word_end = n
+        for j in range(pos, n):
+            if not (text[j].isalnum() or text[j] == "_"):
+                word_end = j
+                break
+        word = text[pos:max(word_end, pos + 1)]
+        if word in ("true", "false", "null"):
+            tokens.append(struct(kind = "value", text = word, line = line, column = column, value = None))
+            pos = word_end
+            continue
+        hint = ""
+        if word in ("True", "False", "None"):
+            hint = " (JSON writes {})".format({"True": "true", "False": "false", "None": "null"}[word])
+        elif c == "'":
+            hint = " (JSON strings take double quotes)"
+        elif c == "/" or c == "#":
+            hint = " (JSON has no comments)"
+        return struct(tokens = None, error = struct(
+            line = line,
+            column = column,
+            message = "unexpected `{}`{}".format(word, hint),
+        ))
+    return struct(tokens = tokens, error = None)
+
+def _valid_number(s):
+    """Whether `s` is a JSON number: -?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?"""
+    i = 0
+    n = len(s)
+    if i < n and s[i] == "-":
+        i += 1
+    if i >= n or s[i] not in _DIGITS:
+        return False
+    if s[i] == "0":
+        i += 1
+    else:
+        for _ in range(n):
+            if i < n and s[i] in _DIGITS:
+                i += 1
+            else:
+                break
+    if i < n and s[i] == ".":
+        i += 1
+        if i >= n or s[i] not in _DIGITS:
+            return False
+        for _ in range(n):
+            if i < n and s[i] in _DIGITS:
+                i += 1
+            else:
+                break
+    if i < n and s[i] in "eE":
+        i += 1
+        if i < n and s[i] in "+-":
+            i += 1
+        if i >= n or s[i] not in _DIGITS:
+            return False
+        for _ in range(n):
+            if i < n and s[i] in _DIGITS:
+                i += 1
+            else:
+                break
+    return i == n
+
+def _error(token, message):
+    if token == None:
+        return struct(line = 0, column = 0, message = message)
+    return struct(line = token.line, column = token.column, message = message)
+
+def json_scan(text):
+    """Scans a JSON document.
+
+    Args:
+      text: the document.
+
+    Returns:
+      struct(error, members):
+        error: None, or struct(line, column, message) of the first syntax error or duplicate key (line 0: at the
+          end of the file).
+        members: for a document that is an object, `{key: struct(line, column, members)}` for each of its members:
+          where the member's value starts and, when that value is an object, the same for its members (two
+          levels: a team's entry and its keys). None when the document is not an object or has an error.
+    """
+    scanned = _tokenize(text)
+    if scanned.error:
+        return struct(error = scanned.error, members = None)
+    tokens = scanned.tokens
+    if not tokens:
+        return struct(error = struct(line = 1, column = 1, message = "the file is empty; teams.json is a JSON object of teams"), members = None)
+
+    # Each frame: kind ("{" or "["), state, the keys seen ({key: token}), its members map (objects at depth <= 2),
+    # and the key it sits under in its parent.
+    stack = []
+    root_members = None
+    pending_key = None  # the key token whose value comes next
+    expect = "value"  # value | key_or_close | key | colon | comma_or_close | value_or_close | end
+    last = None
+    prev = None
+    for index in range(len(tokens) + 1):
+        token = tokens[index] if index < len(tokens) else None
+        if expect == "end":
+            if token != None:
+                return struct(error = _error(token, "unexpected {} after the end of the document".format(_describe(token))), members = None)
+            break
+        if token == None:
+            opener = stack[-1] if stack else None
+            message = "end of file: missing `{}` for the {} opened at {}:{}".format(
+                "}" if opener and opener.kind == "{" else "]",
+                "object" if opener and opener.kind == "{" else "array",
+                opener.line if opener else 0,
+                opener.column if opener else 0,
+            ) if opener else "end of file: a value is missing"
+            return struct(error = struct(line = last.line if last else 1, column = last.column + len(last.text) if last else 1, message = message), members = None)
+        prev = last
+        last = token
+        if expect in ("value", "value_or_close"):
+            if expect == "value_or_close" and token.kind == "]":
+                stack.pop()
+                expect = "comma_or_close" if stack else "end"
+                continue
+            if token.kind in ("string", "value", "{", "["):
+                # Record where this value starts in its parent object's members (two levels deep).
+                members = None
+                if stack and stack[-1].kind == "{" and stack[-1].members != None and pending_key != None:
+                    members = {} if token.kind == "{" and len(stack) < 2 else None
+                    stack[-1].members[pending_key.value] = struct(line = token.line, column = token.column, members = members)
+                if token.kind in ("{", "["):
+                    if not stack and token.kind == "{":
+                        root_members = {}
+                        members = root_members
+                    stack.append(struct(kind = token.kind, line = token.line, column = token.column, keys = {}, members = members))
+                    expect = "key_or_close" if token.kind == "{" else "value_or_close"
+                else:
+                    expect = "comma_or_close" if stack else "end"
+                pending_key = None
+                continue
+            if token.kind == "]" and prev != None and prev.kind == ",":
+                return struct(error = _error(prev, "trailing comma before `]`: remove the comma after the last element"), members = None)
+            if token.kind == "]" or token.kind == "}":
+                return struct(error = _error(token, "a value is missing before `{}`".format(token.kind)), members = None)
+            return struct(error = _error(token, "expected a value, got {}".format(_describe(token))), members = None)
+        if expect in ("key_or_close", "key"):
+            if token.kind == "}":
+                if expect == "key":
+                    return struct(error = _error(prev, "trailing comma before `}`: remove the comma after the last member"), members = None)
+                stack.pop()
+                expect = "comma_or_close" if stack else "end"
+                continue
+            if token.kind != "string":
+                return struct(error = _error(token, "expected a member name in double quotes, got {}".format(_describe(token))), members = None)
+            seen = stack[-1].keys.get(token.value)
+            if seen != None:
+                return struct(error = _error(token, "duplicate key {} (first at {}:{}); JSON readers keep only one of them".format(token.text, seen.line, seen.column)), members = None)
+            stack[-1].keys[token.value] = token
+            pending_key = token
+            expect = "colon"
+            continue
+        if expect == "colon":
+            if token.kind != ":":
+                return struct(error = _error(token, "expected `:` after the member name {}, got {}".format(pending_key.text, _describe(token))), members = None)
+            expect = "value"
+            continue
+        if expect == "comma_or_close":
+            top = stack[-1]
+            close = "}" if top.kind == "{" else "]"
+            if token.kind == ",":
+                expect = "key" if top.kind == "{" else "value"
+                continue
+            if token.kind == close:
+                stack.pop()
+                expect = "comma_or_close" if stack else "end"
+                continue
+            return struct(error = _error(token, "expected `,` or `{}`, got {} (a missing comma?)".format(close, _describe(token))), members = None)
+    return struct(error = None, members = root_members)

@@ -431,7 +431,9 @@ def update_noop(ws, runs, theirs):
 def update_edit(ws, runs, theirs):
     header("update-edit", f"{EDIT_FILE} edited (a 30-day window toggled), then one update")
     print(f"  ours: bazel run {UPDATE_TARGET} -- --force-overwrite")
-    repo = theirs.compiled_repo() if theirs.checkout else None
+    repo = theirs.compiled_repo(os.path.join(ws, "production")) if theirs.checkout else None
+    if repo and theirs.seed_from_ours:
+        print("  compile.py's repo: production/ seeded with a copy of ours, the same bytes (--compile_py_seed=ours)")
     if repo:
         print(f"  compile.py: {theirs.shell(repo, PY_EDIT_FILE)}   (after the same edit of {PY_EDIT_FILE})")
     else:

@@ -32,6 +32,68 @@ TEST(ParseTextprotoTest, UnknownFieldHasItsOwnId) {
             "[unknown-field]\n  in target //a:b\n");
 }
 
+// Every diagnostic of parsing `text` as a GroupBy, formatted.
+std::string ParseGroupBy(const std::string& text, bool* ok = nullptr) {
+  Diagnostics diags("a.textproto", "//a:b");
+  api::GroupBy group_by;
+  ParseInfoTree tree;
+  const bool parsed = ParseTextproto(text, &group_by, &tree, &diags);
+  if (ok != nullptr) *ok = parsed;
+  return diags.Format();
+}
+
+TEST(ParseTextprotoTest, AcceptsAByteOrderMark) {
+  bool ok = false;
+  EXPECT_EQ(ParseGroupBy("\xEF\xBB\xBFkey_columns: \"user\"\n", &ok), "");
+  EXPECT_TRUE(ok);
+}
+
+TEST(ParseTextprotoTest, CamelCaseFieldNamesGetTheSnakeCaseName) {
+  EXPECT_EQ(ParseGroupBy("aggregations { inputColumn: \"x\" }\n"),
+            "a.textproto:1:16: error: Message type \"chronon.api.Aggregation\" has no field named \"inputColumn\". "
+            "Did you mean \"input_column\"? Textproto takes the snake_case names of Chronon's thrift API (compiled "
+            "JSON shows them in camelCase). [unknown-field]\n  in target //a:b\n");
+}
+
+TEST(ParseTextprotoTest, EveryUnknownFieldIsReportedWithTheClosestName) {
+  const std::string out = ParseGroupBy("key_colums: \"u\"\naggregations { operaton: COUNT }\nkey_columns: \"u\"\n");
+  EXPECT_NE(out.find("a.textproto:1:1: error: Message type \"chronon.api.GroupBy\" has no field named \"key_colums\". "
+                     "Did you mean \"key_columns\"? [unknown-field]"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("a.textproto:2:16: error: Message type \"chronon.api.Aggregation\" has no field named "
+                     "\"operaton\". Did you mean \"operation\"? [unknown-field]"),
+            std::string::npos)
+      << out;
+}
+
+TEST(ParseTextprotoTest, AFieldOfAnotherKindNamesTheRuleTheFileBelongsTo) {
+  EXPECT_NE(ParseGroupBy("left { events { table: \"t\" } }\n")
+                .find("\"left\" is a field of chronon.api.Join: is this the textproto of a chronon_join given to a "
+                      "chronon_group_by? [unknown-field]"),
+            std::string::npos);
+}
+
+TEST(ParseTextprotoTest, PythonCallSyntaxSaysWhereTheArgumentGoes) {
+  EXPECT_EQ(ParseGroupBy("aggregations { input_column: \"x\" operation: LAST_K(10) }\n"),
+            "a.textproto:1:51: error: `(`: textproto has no calls. Write `operation: LAST_K` and put the argument "
+            "in the aggregation's helper block: `helper { k: 10 }` [parse-error]\n  in target //a:b\n");
+  EXPECT_NE(ParseGroupBy("aggregations { operation: APPROX_PERCENTILE([0.5, 0.9]) }\n")
+                .find("`helper { percentiles: [0.5, 0.9] }`"),
+            std::string::npos);
+}
+
+TEST(ParseTextprotoTest, AMissingBraceNamesTheBlockLeftOpen) {
+  EXPECT_EQ(ParseGroupBy("key_columns: \"u\"\naggregations {\n  input_column: \"x\"\n  windows { length: 3 }\n"),
+            "a.textproto:5:1: error: end of file: missing `}` for the block `aggregations {` opened at 2:14 "
+            "[parse-error]\n  in target //a:b\n");
+}
+
+TEST(ParseTextprotoTest, JsonSaysItIsJson) {
+  EXPECT_NE(ParseGroupBy("{\"keyColumns\": [\"user\"]}\n").find("a.textproto:1:1: error: this is JSON, not textproto"),
+            std::string::npos);
+}
+
 TEST(ParseTextprotoTest, RejectsInvalidUtf8AtTheByte) {
   Diagnostics diags("a.textproto", "//a:b");
   api::GroupBy group_by;

@@ -12,6 +12,7 @@ bytes (Bazel 4 reads files as Latin-1, one character per byte), as protoc's do.
 _WHITESPACE = " \t\r\n"
 _DIGITS = "0123456789"
 _NUMBER_CHARS = "0123456789+-.eE"
+
 # What each escape stands for, as far as comparing keys needs (Starlark strings have no \b or \f).
 _ESCAPES = {"\"": "\"", "\\": "\\", "/": "/", "b": "\\b", "f": "\\f", "n": "\n", "r": "\r", "t": "\t"}
 _HEX = "0123456789abcdefABCDEF"

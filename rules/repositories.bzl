@@ -4,8 +4,13 @@ Bazel 4.2.3's built-in WORKSPACE suffix tries to download `rules_cc`, `rules_jav
 `remote_coverage_tools`. Declaring them here first, as tiny repositories written by `_files_repository`,
 lets a workspace build without internet. Protobuf, Abseil, GoogleTest, nlohmann-json and dtl come from
 Debian's `-dev` packages under /usr.
+
+Every repository is declared through `maybe()`: one that the workspace already declares (its own `rules_cc`,
+`com_google_protobuf`, `bazel_skylib`, ...) is kept, never replaced. Declare yours before calling
+`rules_chronon_dependencies()`.
 """
 
+load("@bazel_tools//tools/build_defs/repo:utils.bzl", "maybe")
 load("//rules/private:team_config.bzl", "chronon_team_config")
 
 def _files_repository_impl(rctx):
@@ -158,25 +163,33 @@ cc_library(
 # A WORKSPACE function by convention (like rules_go's go_rules_dependencies), called once: no `name`.
 # buildifier: disable=unnamed-macro
 def rules_chronon_dependencies(teams_json = "@//:teams.json"):
-    """Declares every repository rules_chronon needs. Call it from your WORKSPACE, before anything else.
+    """Declares every repository rules_chronon needs that the workspace does not declare itself.
+
+    Call it from your WORKSPACE after your own repositories: each one here goes through `maybe()`, so a repository
+    of the same name that the workspace already declares (`rules_cc`, `com_google_protobuf`, `bazel_skylib`, ...)
+    wins.
 
     Args:
       teams_json: the workspace's teams.json, split per team into `@chronon_teams` (rules/private/team_config.bzl);
         None in a workspace without Chronon definitions of its own.
     """
-    chronon_team_config(
+    maybe(
+        chronon_team_config,
         name = "chronon_teams",
         teams_json = teams_json,
     )
-    _files_repository(
+    maybe(
+        _files_repository,
         name = "rules_cc",
         files = {"BUILD": "", "WORKSPACE": "", "cc/BUILD": "", "cc/defs.bzl": _RULES_CC_DEFS},
     )
-    _files_repository(
+    maybe(
+        _files_repository,
         name = "rules_java",
         files = {"BUILD": "", "WORKSPACE": "", "java/BUILD": "", "java/defs.bzl": _RULES_JAVA_DEFS},
     )
-    _files_repository(
+    maybe(
+        _files_repository,
         name = "remote_coverage_tools",
         files = {
             "WORKSPACE": "",
@@ -185,16 +198,19 @@ def rules_chronon_dependencies(teams_json = "@//:teams.json"):
                      'filegroup(name = "lcov_merger")\n',
         },
     )
-    _files_repository(
+    maybe(
+        _files_repository,
         name = "com_google_protobuf",
         files = {"WORKSPACE": "", "BUILD": _PROTOBUF_BUILD},
         symlinks = {"bin/protoc": "/usr/bin/protoc"},
     )
-    _files_repository(
+    maybe(
+        _files_repository,
         name = "chronon_system_libs",
         files = {"WORKSPACE": "", "BUILD": _SYSTEM_LIBS_BUILD},
     )
-    native.local_repository(
+    maybe(
+        native.local_repository,
         name = "bazel_skylib",
         path = "/usr/share/bazel/tools/skylib",
     )

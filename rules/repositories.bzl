@@ -184,6 +184,17 @@ cc_library(
 )
 '''
 
+def chronon_system_libs(name):
+    """Abseil, nlohmann-json, dtl and GoogleTest from Debian's `-dev` packages under /usr, for building from source.
+
+    Args:
+      name: the repository name; the compiler's BUILD file expects `chronon_system_libs`.
+    """
+    _files_repository(
+        name = name,
+        files = {"WORKSPACE": "", "BUILD": _SYSTEM_LIBS_BUILD.replace("__ABSL__", repr(_ABSL_LIBS))},
+    )
+
 _COMPILERS = ("prebuilt", "source")
 
 def _check_compiler(function, compiler):
@@ -245,11 +256,7 @@ def rules_chronon_dependencies(teams_json = "@//:teams.json", compiler = "prebui
         files = {"WORKSPACE": "", "BUILD": _PROTOBUF_BUILD},
         symlinks = {"bin/protoc": "/usr/bin/protoc"},
     )
-    maybe(
-        _files_repository,
-        name = "chronon_system_libs",
-        files = {"WORKSPACE": "", "BUILD": _SYSTEM_LIBS_BUILD.replace("__ABSL__", repr(_ABSL_LIBS))},
-    )
+    maybe(chronon_system_libs, name = "chronon_system_libs")
     maybe(
         native.local_repository,
         name = "bazel_skylib",

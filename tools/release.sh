@@ -14,7 +14,9 @@
 # tools under toolchains/prebuilt/linux_x86_64/: chronon_compiler and chronon_conf_tool built with
 # `--config=release` (static protobuf, Abseil, zlib and libstdc++; the script fails if `readelf -d` shows any NEEDED
 # entry beyond glibc). Same inputs, same bytes: entries sorted by name, mtime 2000-01-01, owner and group 0, modes
-# normalized, `gzip -n`.
+# normalized, `gzip -n`. Next to it, chronon_tools-<version>-linux_x86_64.tar.gz holds the two tools alone, for
+# bzlmod's `chronon` extension: the rules archive pins its URL (next to --url) and sha256 in
+# rules/private/prebuilt.bzl. MODULE.bazel's version must match rules/version.bzl.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 out=$ROOT/dist
@@ -33,8 +35,23 @@ while (($#)); do
 done
 version=$(sed -n 's/^RULES_CHRONON_VERSION = "\(.*\)"$/\1/p' "$ROOT/rules/version.bzl")
 [[ -n $version ]] || { echo "release.sh: no RULES_CHRONON_VERSION in rules/version.bzl" >&2; exit 1; }
+module_version=$(sed -n 's/^    version = "\(.*\)",$/\1/p' "$ROOT/MODULE.bazel" | head -n 1)
+[[ $module_version == "$version" ]] ||
+  { echo "release.sh: MODULE.bazel says version $module_version, rules/version.bzl $version" >&2; exit 1; }
 name=rules_chronon-$version.tar.gz
+tools_name=chronon_tools-$version-linux_x86_64.tar.gz
 url=${url:-https://YOUR-MIRROR/$name}
+tools_url=${url%/*}/$tools_name
+
+# pack DIR ARCHIVE: DIR's contents as a reproducible .tar.gz, written atomically.
+pack() {
+  local tmp_archive
+  tmp_archive=$(mktemp "$out/.${2##*/}.XXXXXX")
+  tar --sort=name --format=gnu --mtime='2000-01-01 00:00:00Z' --owner=0 --group=0 --numeric-owner \
+    --mode='u+w,go-w,a+rX' -C "$1" -cf - . | gzip -9 -n >"$tmp_archive"
+  chmod 0644 "$tmp_archive"
+  mv -f "$tmp_archive" "$2"
+}
 
 # --- the prebuilt tools (no convenience symlinks: the checkout's bazel-bin keeps pointing at the regular build)
 read -r -a extra <<<"${RELEASE_BAZEL_FLAGS:-}"
@@ -63,12 +80,23 @@ git ls-files -z --cached --others --exclude-standard -- \
     [[ -f $f ]] && cp --parents -- "$f" "$stage/root/"
   done
 
-mkdir -p "$out"
-tmp_archive=$(mktemp "$out/.$name.XXXXXX")
-tar --sort=name --format=gnu --mtime='2000-01-01 00:00:00Z' --owner=0 --group=0 --numeric-owner \
-  --mode='u+w,go-w,a+rX' -C "$stage/root" -cf - . | gzip -9 -n >"$tmp_archive"
-chmod 0644 "$tmp_archive"
-mv -f "$tmp_archive" "$out/$name"
+# --- the tools alone, for bzlmod's `chronon` extension, pinned in the rules archive's rules/private/prebuilt.bzl
+mkdir -p "$out" "$stage/tools"
+cp -p "$stage/root/toolchains/prebuilt/linux_x86_64/"* "$stage/tools/"
+pack "$stage/tools" "$out/$tools_name"
+tools_sha256=$(sha256sum "$out/$tools_name" | cut -d' ' -f1)
+cat >"$stage/root/rules/private/prebuilt.bzl" <<BZL
+"""Where bzlmod's \`chronon\` extension fetches the prebuilt tools from (written by tools/release.sh)."""
+
+PREBUILT_TOOLS = {
+    "linux_x86_64": {
+        "sha256": "$tools_sha256",
+        "urls": ["$tools_url"],
+    },
+}
+BZL
+
+pack "$stage/root" "$out/$name"
 sha256=$(sha256sum "$out/$name" | cut -d' ' -f1)
 
 text=$(
@@ -89,6 +117,7 @@ rules_chronon_register_toolchains()
 SNIPPET
 )
 [[ -z $snippet ]] || printf '%s\n' "$text" >"$snippet"
+echo "$out/$tools_name (bzlmod's extension fetches it from $tools_url)"
 echo "$out/$name"
 echo "sha256 $sha256"
 echo

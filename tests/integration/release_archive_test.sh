@@ -79,7 +79,7 @@ echo "release archive: $name, $(stat -c %s "$tmp/www/$name") bytes, sha256 $sha2
 
 mkdir "$tmp/unpacked"
 tar -xzf "$tmp/www/$name" -C "$tmp/unpacked"
-for f in rules/defs.bzl rules/repositories.bzl toolchains/BUILD chronon/BUILD docs/rules.md docs/install.md \
+for f in MODULE.bazel rules/extensions.bzl rules/defs.bzl rules/repositories.bzl toolchains/BUILD chronon/BUILD docs/rules.md docs/install.md \
   toolchains/prebuilt/linux_x86_64/chronon_compiler toolchains/prebuilt/linux_x86_64/chronon_conf_tool; do
   [[ -f $tmp/unpacked/$f ]] || fail "the archive lacks $f"
 done
@@ -90,6 +90,19 @@ for tool in chronon_compiler chronon_conf_tool; do
   done
   echo "$tool: NEEDED $needed"
 done
+# bzlmod's extension fetches the tools alone: pinned in the rules archive, the same binaries.
+tools_name=chronon_tools-$version-linux_x86_64.tar.gz
+cmp "$tmp/www/$tools_name" "$tmp/again/$tools_name" || fail "two runs wrote different tools archives"
+tools_sha256=$(sha256sum "$tmp/www/$tools_name" | cut -d' ' -f1)
+grep -q "\"sha256\": \"$tools_sha256\"" "$tmp/unpacked/rules/private/prebuilt.bzl" ||
+  fail "rules/private/prebuilt.bzl in the archive does not pin the tools archive's sha256"
+grep -q "\"$server/$tools_name\"" "$tmp/unpacked/rules/private/prebuilt.bzl" || fail "prebuilt.bzl lacks the tools URL"
+mkdir "$tmp/tools"
+tar -xzf "$tmp/www/$tools_name" -C "$tmp/tools"
+for tool in chronon_compiler chronon_conf_tool; do
+  cmp "$tmp/tools/$tool" "$tmp/unpacked/toolchains/prebuilt/linux_x86_64/$tool" || fail "the tools archive's $tool differs"
+done
+echo "tools archive for bzlmod: $tools_name, pinned by sha256 in rules/private/prebuilt.bzl"
 
 # --- a fresh consumer: examples/' definitions, and a WORKSPACE that is the snippet and nothing else
 mkdir -p "$ws"

@@ -12,10 +12,12 @@ source "$(dirname "$0")/lib.sh"
 command -v nginx >/dev/null || fail "nginx is not installed (setup.sh installs nginx-light)"
 tmp=$(mktemp -d)
 ws=$tmp/consumer
+ws2=$tmp/own_consumer
 ob=$tmp/output_base
 nginx_pid=
 cleanup() {
   (cd "$ws" 2>/dev/null && bazel --output_base="$ob" shutdown 2>/dev/null) || true
+  [[ -d $ob.own ]] && { (cd "$ws2" 2>/dev/null && bazel --output_base="$ob.own" shutdown 2>/dev/null) || true; }
   [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
   chmod -R u+w "$tmp" 2>/dev/null || true
   rm -rf "$tmp"
@@ -195,6 +197,30 @@ PY
 else
   echo "bare executor check skipped: chroot needs root"
 fi
+
+# --- a consumer with its own rules_cc, bazel_skylib and com_google_protobuf, declared before the snippet: kept, and
+# the prebuilt toolchain builds the same bytes
+mkdir -p "$ws2"
+(cd "$ws" && tar --exclude='./bazel-*' --exclude=./WORKSPACE -cf - .) | (cd "$ws2" && tar -xf -)
+{
+  echo 'workspace(name = "consumer")'
+  echo
+  own_repositories "$tmp/own"
+  cat "$tmp/snippet"
+} >"$ws2/WORKSPACE"
+(cd "$ws2" && bazel --output_base="$ob.own" build --repository_cache= --execution_log_json_file="$tmp/exec2.log" \
+  //:production >"$tmp/build2.out" 2>&1) || { cat "$tmp/build2.out" >&2; fail "the consumer with its own repositories failed"; }
+for repo in com_google_protobuf rules_cc bazel_skylib; do
+  (cd "$ws2" && bazel --output_base="$ob.own" query "@$repo//:consumer_marker" >/dev/null 2>"$tmp/query.err") ||
+    { cat "$tmp/query.err" >&2; fail "@$repo is not the consumer's own repository"; }
+done
+bin2=$(cd "$ws2" && bazel --output_base="$ob.own" info bazel-bin 2>/dev/null)
+for rel in group_bys/example_team/example_group_by.v0 joins/example_team/example_join.v1; do
+  cmp "$GOLDENS/seed/expected/$rel" "$bin2/production/$rel" || fail "own repositories: $rel differs from compile.py's output"
+done
+grep -q '"mnemonic": "Cpp' "$tmp/exec2.log" && fail "C++ actions ran in the consumer with its own repositories"
+(cd "$ws2" && bazel --output_base="$ob.own" shutdown 2>/dev/null)
+echo "consumer with its own rules_cc, bazel_skylib, com_google_protobuf: kept; 2/2 identical, 0 C++ actions"
 
 # --- the conf tool, prebuilt too: the staleness test and a .columns listing
 (cd "$ws" && bazel --output_base="$ob" test --repository_cache= //... >"$tmp/test.out" 2>&1) ||

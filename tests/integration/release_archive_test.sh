@@ -4,8 +4,9 @@
 # http_archive with its sha256 and the setup calls) builds the seed example (examples/' definitions) from an empty
 # output base, with no disk or repository cache, byte-identical to compile.py's output. The prebuilt toolchain
 # runs: no C++ action exists in the consumer (execution log and aquery), no protobuf or Abseil repository is
-# fetched, and the tools need only glibc (readelf). The consumer's production test and a `.columns` target run the
-# prebuilt conf tool.
+# fetched, and the tools need only glibc (readelf, and a chroot holding glibc alone). A second consumer declares its
+# own rules_cc, bazel_skylib and com_google_protobuf first and keeps them. The consumer's production test and a
+# `.columns` target run the prebuilt conf tool.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 

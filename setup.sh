@@ -17,6 +17,7 @@ packages=(
   strace                 # tests/integration/never_executes_test.sh traces what the compiler runs and opens
   time                   # /usr/bin/time: peak memory in tests/integration/large_inputs_test.sh
   clang-format           # the C++ format check (tests/integration/lint_test.sh)
+  binutils               # readelf: tools/release.sh checks that the prebuilt tools need only glibc
 )
 # buildifier comes from npm (pinned in package.json; the lint check runs `npm ci`). Machines here ship Node.js with
 # npm; only where npm is missing, take Debian's.

@@ -25,6 +25,7 @@ load(
     _chronon_production = "chronon_production",
 )
 load("//rules/private:providers.bzl", _ChrononInfo = "ChrononInfo")
+load("//rules/private:toolchain.bzl", _chronon_toolchain = "chronon_toolchain")
 
 ChrononInfo = _ChrononInfo
 ChrononProductionInfo = _ChrononProductionInfo
@@ -139,3 +140,18 @@ def chronon_production(name, deps, dir = "production", checked_in = True, **kwar
     """
     _check_name("chronon_production", name, {"dir": dir})
     _chronon_production(name = name, deps = deps, dir = dir, checked_in = checked_in, **kwargs)
+
+def chronon_toolchain(name, compiler, conf_tool, **kwargs):
+    """The tools the rules run, for a `toolchain(toolchain_type = "@rules_chronon//chronon:toolchain_type")`.
+
+    rules_chronon_register_toolchains() (rules/repositories.bzl) registers one of the two that ship: the static
+    linux x86_64 binaries of the release archive (`prebuilt`) or the tools built from source (`source`). Define
+    your own (e.g. a build for another platform) and register it before calling that function.
+
+    Args:
+      name: target name.
+      compiler: `chronon_compiler`: a cc_binary, or an executable file.
+      conf_tool: `chronon_conf_tool` (output columns, the production/ update and check): a cc_binary, or a file.
+      **kwargs: common attributes.
+    """
+    _chronon_toolchain(name = name, compiler = compiler, conf_tool = conf_tool, **kwargs)

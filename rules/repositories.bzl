@@ -4,8 +4,13 @@ Bazel 4.2.3's built-in WORKSPACE suffix tries to download `rules_cc`, `rules_jav
 `remote_coverage_tools`. Declaring them here first, as tiny repositories written by `_files_repository`,
 lets a workspace build without internet. Protobuf, Abseil, GoogleTest, nlohmann-json and dtl come from
 Debian's `-dev` packages under /usr.
+
+Every repository is declared through `maybe()`: one that the workspace already declares (its own `rules_cc`,
+`com_google_protobuf`, `bazel_skylib`, ...) is kept, never replaced. Declare yours before calling
+`rules_chronon_dependencies()`.
 """
 
+load("@bazel_tools//tools/build_defs/repo:utils.bzl", "maybe")
 load("//rules/private:team_config.bzl", "chronon_team_config")
 
 def _files_repository_impl(rctx):
@@ -70,6 +75,13 @@ def java_toolchain(**kwargs):
 _PROTOBUF_BUILD = '''# Debian's protobuf (protoc 3.21 and libprotobuf) exposed to the native proto rules.
 package(default_visibility = ["//visibility:public"])
 
+# `--define=chronon_link=static` (.bazelrc's `--config=release`): Debian's static archives, for the prebuilt
+# compiler that needs nothing beyond glibc.
+config_setting(
+    name = "static",
+    define_values = {"chronon_link": "static"},
+)
+
 sh_binary(
     name = "protoc",
     srcs = ["bin/protoc"],
@@ -77,7 +89,10 @@ sh_binary(
 
 cc_library(
     name = "protobuf",
-    linkopts = ["-lprotobuf"],
+    linkopts = select({
+        ":static": ["-l:libprotobuf.a", "-l:libz.a", "-lpthread"],
+        "//conditions:default": ["-lprotobuf"],
+    }),
 )
 
 alias(
@@ -92,48 +107,62 @@ proto_lang_toolchain(
 )
 '''
 
+# The Abseil components the tools use, linked as -labsl_<name> (or, static, libabsl_<name>.a).
+_ABSL_LIBS = [
+    "status",
+    "statusor",
+    "str_format_internal",
+    "strings",
+    "strings_internal",
+    "cord",
+    "cord_internal",
+    "cordz_info",
+    "cordz_handle",
+    "cordz_functions",
+    "exponential_biased",
+    "synchronization",
+    "graphcycles_internal",
+    "stacktrace",
+    "symbolize",
+    "debugging_internal",
+    "demangle_internal",
+    "malloc_internal",
+    "time",
+    "civil_time",
+    "time_zone",
+    "hash",
+    "city",
+    "low_level_hash",
+    "raw_hash_set",
+    "hashtablez_sampler",
+    "int128",
+    "throw_delegate",
+    "base",
+    "spinlock_wait",
+    "raw_logging_internal",
+    "log_severity",
+    "strerror",
+    "bad_optional_access",
+    "bad_variant_access",
+]
+
 _SYSTEM_LIBS_BUILD = '''# Debian's -dev packages, linked from /usr. Headers are on the compiler's default include path.
 package(default_visibility = ["//visibility:public"])
 
+ABSL = __ABSL__
+
+config_setting(
+    name = "static",
+    define_values = {"chronon_link": "static"},
+)
+
+# Static: Debian's libabsl_*.a, in a group (their order is not a topological one).
 cc_library(
     name = "absl",
-    linkopts = [
-        "-labsl_status",
-        "-labsl_statusor",
-        "-labsl_str_format_internal",
-        "-labsl_strings",
-        "-labsl_strings_internal",
-        "-labsl_cord",
-        "-labsl_cord_internal",
-        "-labsl_cordz_info",
-        "-labsl_cordz_handle",
-        "-labsl_cordz_functions",
-        "-labsl_exponential_biased",
-        "-labsl_synchronization",
-        "-labsl_graphcycles_internal",
-        "-labsl_stacktrace",
-        "-labsl_symbolize",
-        "-labsl_debugging_internal",
-        "-labsl_demangle_internal",
-        "-labsl_malloc_internal",
-        "-labsl_time",
-        "-labsl_civil_time",
-        "-labsl_time_zone",
-        "-labsl_hash",
-        "-labsl_city",
-        "-labsl_low_level_hash",
-        "-labsl_raw_hash_set",
-        "-labsl_hashtablez_sampler",
-        "-labsl_int128",
-        "-labsl_throw_delegate",
-        "-labsl_base",
-        "-labsl_spinlock_wait",
-        "-labsl_raw_logging_internal",
-        "-labsl_log_severity",
-        "-labsl_strerror",
-        "-labsl_bad_optional_access",
-        "-labsl_bad_variant_access",
-    ],
+    linkopts = select({
+        ":static": ["-Wl,--start-group"] + ["-l:libabsl_%s.a" % lib for lib in ABSL] + ["-Wl,--end-group"],
+        "//conditions:default": ["-labsl_" + lib for lib in ABSL],
+    }),
 )
 
 cc_library(
@@ -155,28 +184,62 @@ cc_library(
 )
 '''
 
-# A WORKSPACE function by convention (like rules_go's go_rules_dependencies), called once: no `name`.
+def chronon_system_libs(name):
+    """Abseil, nlohmann-json, dtl and GoogleTest from Debian's `-dev` packages under /usr, for building from source.
+
+    Args:
+      name: the repository name; the compiler's BUILD file expects `chronon_system_libs`.
+    """
+    _files_repository(
+        name = name,
+        files = {"WORKSPACE": "", "BUILD": _SYSTEM_LIBS_BUILD.replace("__ABSL__", repr(_ABSL_LIBS))},
+    )
+
+_COMPILERS = ("prebuilt", "source")
+
+def _check_compiler(function, compiler):
+    if compiler not in _COMPILERS:
+        fail("{}: compiler = {} must be one of {}".format(function, repr(compiler), ", ".join(_COMPILERS)))
+
+# WORKSPACE functions by convention (like rules_go's go_rules_dependencies), called once: no `name`.
 # buildifier: disable=unnamed-macro
-def rules_chronon_dependencies(teams_json = "@//:teams.json"):
-    """Declares every repository rules_chronon needs. Call it from your WORKSPACE, before anything else.
+def rules_chronon_dependencies(teams_json = "@//:teams.json", compiler = "prebuilt"):
+    """Declares every repository rules_chronon needs that the workspace does not declare itself.
+
+    Call it from your WORKSPACE after your own repositories: each one here goes through `maybe()`, so a repository
+    of the same name that the workspace already declares (`rules_cc`, `com_google_protobuf`, `bazel_skylib`, ...)
+    wins.
 
     Args:
       teams_json: the workspace's teams.json, split per team into `@chronon_teams` (rules/private/team_config.bzl);
         None in a workspace without Chronon definitions of its own.
+      compiler: `prebuilt` (default): the rules run the static linux x86_64 binaries shipped in the release
+        archive and need no C++ toolchain, protobuf or Abseil. `source`: the compiler is built here from source
+        against Debian's `-dev` packages under /usr (`com_google_protobuf`, `chronon_system_libs` and
+        `bazel_skylib` stand-ins are declared, unless the workspace has its own); this repository's tests use it.
+        Pass the same value to rules_chronon_register_toolchains().
     """
-    chronon_team_config(
+    _check_compiler("rules_chronon_dependencies", compiler)
+    maybe(
+        chronon_team_config,
         name = "chronon_teams",
         teams_json = teams_json,
     )
-    _files_repository(
+
+    # Bazel 4.2.3's WORKSPACE suffix would download these three; offline, forwarding stubs stand in. A workspace
+    # with network access can declare the real ones first.
+    maybe(
+        _files_repository,
         name = "rules_cc",
         files = {"BUILD": "", "WORKSPACE": "", "cc/BUILD": "", "cc/defs.bzl": _RULES_CC_DEFS},
     )
-    _files_repository(
+    maybe(
+        _files_repository,
         name = "rules_java",
         files = {"BUILD": "", "WORKSPACE": "", "java/BUILD": "", "java/defs.bzl": _RULES_JAVA_DEFS},
     )
-    _files_repository(
+    maybe(
+        _files_repository,
         name = "remote_coverage_tools",
         files = {
             "WORKSPACE": "",
@@ -185,16 +248,35 @@ def rules_chronon_dependencies(teams_json = "@//:teams.json"):
                      'filegroup(name = "lcov_merger")\n',
         },
     )
-    _files_repository(
+    if compiler != "source":
+        return
+    maybe(
+        _files_repository,
         name = "com_google_protobuf",
         files = {"WORKSPACE": "", "BUILD": _PROTOBUF_BUILD},
         symlinks = {"bin/protoc": "/usr/bin/protoc"},
     )
-    _files_repository(
-        name = "chronon_system_libs",
-        files = {"WORKSPACE": "", "BUILD": _SYSTEM_LIBS_BUILD},
-    )
-    native.local_repository(
+    maybe(chronon_system_libs, name = "chronon_system_libs")
+    maybe(
+        native.local_repository,
         name = "bazel_skylib",
         path = "/usr/share/bazel/tools/skylib",
     )
+
+# buildifier: disable=unnamed-macro
+def rules_chronon_register_toolchains(compiler = "prebuilt"):
+    """Registers the chronon_toolchain the rules run (toolchain type `@rules_chronon//chronon:toolchain_type`).
+
+    Call it from your WORKSPACE after rules_chronon_dependencies(). A toolchain the workspace registers before it
+    (`register_toolchains(...)`) takes precedence.
+
+    Args:
+      compiler: `prebuilt` (default): `@rules_chronon//toolchains:prebuilt_linux_x86_64`, the static binaries of
+        the release archive, for linux x86_64 execution platforms. `source`: `@rules_chronon//toolchains:source`,
+        the compiler built from source (needs rules_chronon_dependencies(compiler = "source")).
+    """
+    _check_compiler("rules_chronon_register_toolchains", compiler)
+    if compiler == "prebuilt":
+        native.register_toolchains(str(Label("//toolchains:prebuilt_linux_x86_64")))
+    else:
+        native.register_toolchains(str(Label("//toolchains:source")))

@@ -2,6 +2,7 @@
 
 load(":providers.bzl", "ChrononInfo")
 load(":shell.bzl", "shell_quote")
+load(":toolchain.bzl", "TOOLCHAIN_TYPE", "chronon_tools")
 
 def _columns_impl(ctx):
     info = ctx.attr.conf[ChrononInfo]
@@ -10,8 +11,10 @@ def _columns_impl(ctx):
     listing = ctx.actions.declare_file(ctx.label.name + ".txt")
     args = ctx.actions.args()
     args.add_all(["columns", info.kind, info.conf, listing])
+    conf_tool = chronon_tools(ctx).conf_tool
     ctx.actions.run(
-        executable = ctx.executable._conf_tool,
+        executable = conf_tool.executable,
+        tools = [conf_tool.files_to_run],
         arguments = [args],
         inputs = [info.conf],
         outputs = [listing],
@@ -42,13 +45,9 @@ chronon_columns = rule(
             mandatory = True,
             doc = "The chronon_group_by or chronon_join whose output columns to list.",
         ),
-        "_conf_tool": attr.label(
-            default = "//chronon:chronon_conf_tool",
-            executable = True,
-            cfg = "exec",
-        ),
     },
     executable = True,
+    toolchains = [TOOLCHAIN_TYPE],
     doc = "Lists the output columns of a GroupBy or Join, one `<section>\\t<column>` per line (spec §3.5): " +
           "`bazel build` writes `<name>.txt`, `bazel run` prints it.",
 )

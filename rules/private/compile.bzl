@@ -1,6 +1,7 @@
 """The rules that compile Chronon definitions: one ChrononCompile action per target."""
 
 load(":providers.bzl", "ChrononInfo")
+load(":toolchain.bzl", "TOOLCHAIN_TYPE", "chronon_tools")
 
 _KIND_FOLDERS = {
     "group_by": "group_bys",
@@ -87,8 +88,10 @@ def _compile_impl(ctx, kind):
         args.add(teams, format = "--teams=%s")
         inputs.append(teams)
 
+    compiler = chronon_tools(ctx).compiler
     ctx.actions.run(
-        executable = ctx.executable._compiler,
+        executable = compiler.executable,
+        tools = [compiler.files_to_run],
         arguments = [args],
         inputs = depset(inputs + [info.summary for info in infos]),
         outputs = outputs,
@@ -127,11 +130,6 @@ def _attrs(deps_doc, with_teams = True):
             providers = [ChrononInfo],
             doc = deps_doc,
         ),
-        "_compiler": attr.label(
-            default = "//chronon:chronon_compiler",
-            executable = True,
-            cfg = "exec",
-        ),
     }
     if with_teams:
         attrs["teams"] = attr.label(
@@ -167,6 +165,7 @@ def _make_rule(kind, doc, deps_doc):
         implementation = _IMPLEMENTATIONS[kind],
         attrs = _attrs(deps_doc, with_teams = kind != "source"),
         provides = [ChrononInfo],
+        toolchains = [TOOLCHAIN_TYPE],
         doc = doc,
     )
 

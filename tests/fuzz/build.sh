@@ -27,7 +27,8 @@ for src in "$out/gen/chronon/api.pb.cc" "$root"/chronon/{compiler,diagnostics,js
   fi
 done
 for j in ${jobs[@]+"${jobs[@]}"}; do wait "$j"; done
-absl=$(sed -n 's/^ *"\(-labsl_[a-z0-9_]*\)",$/\1/p' "$root/rules/repositories.bzl")
+absl=$(sed -n '/^_ABSL_LIBS = \[/,/^\]/s/^ *"\([a-z0-9_]*\)",$/-labsl_\1/p' "$root/rules/repositories.bzl")
+[[ -n $absl ]] || { echo "build.sh: found no Abseil libraries (_ABSL_LIBS) in rules/repositories.bzl" >&2; exit 1; }
 # shellcheck disable=SC2086
 "$CXX" -fsanitize=fuzzer,address,undefined "${objects[@]}" -o "$out/compile_fuzzer" -lprotobuf $absl -lpthread
 echo "$out/compile_fuzzer"

@@ -69,3 +69,48 @@ scratch_workspace() {
   trap '(cd "$ws" 2>/dev/null && bazel shutdown 2>/dev/null) || true; rm -rf "$tmp"' EXIT
   copy_workspace "$1" "$ws"
 }
+
+# own_repositories DIR: writes a consumer's own rules_cc, bazel_skylib and com_google_protobuf under DIR (Debian's
+# content under other paths, each with a `consumer_marker` target that ours lack) and prints their WORKSPACE
+# declarations.
+own_repositories() {
+  local own=$1
+  mkdir -p "$own/protobuf/bin" "$own/rules_cc/cc" "$own/skylib"
+  ln -s /usr/bin/protoc "$own/protobuf/bin/protoc"
+  touch "$own/protobuf/WORKSPACE"
+  cat >"$own/protobuf/BUILD" <<'BUILD'
+package(default_visibility = ["//visibility:public"])
+
+filegroup(name = "consumer_marker")
+
+sh_binary(
+    name = "protoc",
+    srcs = ["bin/protoc"],
+)
+
+cc_library(
+    name = "protobuf",
+    linkopts = ["-lprotobuf"],
+)
+
+proto_lang_toolchain(
+    name = "cc_toolchain",
+    command_line = "--cpp_out=$(OUT)",
+    runtime = ":protobuf",
+)
+BUILD
+  touch "$own/rules_cc/WORKSPACE" "$own/rules_cc/cc/BUILD"
+  echo 'filegroup(name = "consumer_marker", visibility = ["//visibility:public"])' >"$own/rules_cc/BUILD"
+  # What Bazel 4.2.3's own tools/cpp package loads from rules_cc, forwarded to the native rules.
+  {
+    echo '"""The consumer'"'"'s rules_cc."""'
+    for rule in cc_binary cc_import cc_library cc_proto_library cc_test cc_toolchain cc_toolchain_suite objc_library; do
+      printf '\ndef %s(**kwargs):\n    native.%s(**kwargs)\n' "$rule" "$rule"
+    done
+  } >"$own/rules_cc/cc/defs.bzl"
+  cp -r /usr/share/bazel/tools/skylib/. "$own/skylib/"
+  echo 'filegroup(name = "consumer_marker", visibility = ["//visibility:public"])' >>"$own/skylib/BUILD"
+  for repo in com_google_protobuf:protobuf rules_cc:rules_cc bazel_skylib:skylib; do
+    printf 'local_repository(\n    name = "%s",\n    path = "%s",\n)\n\n' "${repo%%:*}" "$own/${repo#*:}"
+  done
+}

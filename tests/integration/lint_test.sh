@@ -7,7 +7,7 @@ cd "$ROOT"
 if [[ ! -x node_modules/.bin/buildifier ]]; then
   npm ci --silent --no-audit --no-fund >/dev/null
 fi
-mapfile -t starlark < <(git ls-files '*.bzl' '*BUILD' '*BUILD.bazel' 'WORKSPACE' '*/WORKSPACE')
+mapfile -t starlark < <(git ls-files '*.bzl' '*BUILD' '*BUILD.bazel' 'WORKSPACE' '*/WORKSPACE' 'MODULE.bazel')
 # native-proto / native-sh-test: Bazel 4.2.3 has these rules built in; the suggested loads need newer repos.
 node_modules/.bin/buildifier --mode=check --lint=warn --warnings=-native-proto,-native-sh-test "${starlark[@]}" ||
   fail "buildifier: run node_modules/.bin/buildifier --lint=fix on the files above"

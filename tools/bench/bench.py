@@ -168,7 +168,8 @@ def compile_args(bin_dir, kind, team, name, deps):
 def measure_compiler(ws, runs):
     bin_dir = subprocess.run(["bazel", "info", "bazel-bin"], cwd=ws, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                              text=True).stdout.strip()
-    # The compiler is a tool (cfg = "exec"), built in an exec configuration (bazel-out/k8-opt-exec-*/).
+    # The compiler comes from the chronon toolchain: Bazel 4.2.3 builds toolchain tools in the host configuration
+    # (bazel-out/host/; a cfg = "exec" attribute would be bazel-out/k8-opt-exec-*/).
     found = glob.glob(os.path.join(os.path.dirname(os.path.dirname(bin_dir)), "*", "bin", "external",
                                    "rules_chronon", "chronon", "chronon_compiler"))
     if len(found) != 1:

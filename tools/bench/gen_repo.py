@@ -101,9 +101,11 @@ local_repository(
     path = "{rules}",
 )
 
-load("@rules_chronon//rules:repositories.bzl", "rules_chronon_dependencies")
+load("@rules_chronon//rules:repositories.bzl", "rules_chronon_dependencies", "rules_chronon_register_toolchains")
 
-rules_chronon_dependencies()
+rules_chronon_dependencies(compiler = "source")
+
+rules_chronon_register_toolchains(compiler = "source")
 """)
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples", ".bazelrc")) as f:
         write(os.path.join(out, ".bazelrc"), f.read())

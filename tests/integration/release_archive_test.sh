@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# rules_chronon consumed the way users do: tools/release.sh writes the release archive (twice: the same bytes), a
+# loopback nginx serves it, and a fresh consumer workspace whose WORKSPACE holds only the printed snippet (the
+# http_archive with its sha256 and the setup calls) builds the seed example (examples/' definitions) from an empty
+# output base, with no disk or repository cache, byte-identical to compile.py's output. The prebuilt toolchain
+# runs: no C++ action exists in the consumer (execution log and aquery), no protobuf or Abseil repository is
+# fetched, and the tools need only glibc (readelf, and a chroot holding glibc alone). A second consumer declares its
+# own rules_cc, bazel_skylib and com_google_protobuf first and keeps them. The consumer's production test and a
+# `.columns` target run the prebuilt conf tool.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+command -v nginx >/dev/null || fail "nginx is not installed (setup.sh installs nginx-light)"
+tmp=$(mktemp -d)
+ws=$tmp/consumer
+ws2=$tmp/own_consumer
+ob=$tmp/output_base
+nginx_pid=
+cleanup() {
+  (cd "$ws" 2>/dev/null && bazel --output_base="$ob" shutdown 2>/dev/null) || true
+  [[ -d $ob.own ]] && { (cd "$ws2" 2>/dev/null && bazel --output_base="$ob.own" shutdown 2>/dev/null) || true; }
+  [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
+  chmod -R u+w "$tmp" 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# --- nginx serving $tmp/www on a free loopback port
+mkdir -p "$tmp/www" "$tmp/nginx/tmp"
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+user_line=
+[[ $(id -u) == 0 ]] && user_line="user root;"
+cat >"$tmp/nginx/nginx.conf" <<CONF
+$user_line
+worker_processes 1;
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log warn;
+events { worker_connections 64; }
+http {
+  access_log $tmp/nginx/access.log;
+  client_body_temp_path $tmp/nginx/tmp/body;
+  proxy_temp_path $tmp/nginx/tmp/proxy;
+  fastcgi_temp_path $tmp/nginx/tmp/fastcgi;
+  uwsgi_temp_path $tmp/nginx/tmp/uwsgi;
+  scgi_temp_path $tmp/nginx/tmp/scgi;
+  server {
+    listen 127.0.0.1:$port;
+    root $tmp/www;
+  }
+}
+CONF
+nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" 2>"$tmp/nginx/stderr" &
+nginx_pid=$!
+server=http://127.0.0.1:$port
+for _ in $(seq 50); do
+  code=$(python3 -c "import urllib.request
+try:
+    urllib.request.urlopen('$server/none', timeout=1)
+except urllib.error.HTTPError as e:
+    print(e.code)
+except Exception:
+    pass" || true)
+  [[ $code == 404 ]] && break
+  sleep 0.2
+done
+[[ ${code:-} == 404 ]] || { cat "$tmp/nginx/stderr" "$tmp/nginx/error.log" >&2 || true; fail "nginx did not start"; }
+
+# --- the release archive, twice
+version=$(sed -n 's/^RULES_CHRONON_VERSION = "\(.*\)"$/\1/p' "$ROOT/rules/version.bzl")
+name=rules_chronon-$version.tar.gz
+export RELEASE_BAZEL_FLAGS="--disk_cache=$DISK_CACHE"
+"$ROOT/tools/release.sh" --out "$tmp/www" --url "$server/$name" --snippet "$tmp/snippet" >"$tmp/release.out" 2>"$tmp/release.err" ||
+  { cat "$tmp/release.err" >&2; fail "tools/release.sh failed"; }
+"$ROOT/tools/release.sh" --out "$tmp/again" --url "$server/$name" >/dev/null 2>"$tmp/release.err" ||
+  { cat "$tmp/release.err" >&2; fail "tools/release.sh failed the second time"; }
+cmp "$tmp/www/$name" "$tmp/again/$name" || fail "two runs of tools/release.sh wrote different archives"
+sha256=$(sha256sum "$tmp/www/$name" | cut -d' ' -f1)
+grep -q "sha256 = \"$sha256\"" "$tmp/snippet" || fail "the printed snippet does not carry the archive's sha256"
+grep -q "sha256 = \"$sha256\"" "$tmp/release.out" || fail "release.sh did not print the snippet with the sha256"
+echo "release archive: $name, $(stat -c %s "$tmp/www/$name") bytes, sha256 $sha256, identical on a second run"
+
+mkdir "$tmp/unpacked"
+tar -xzf "$tmp/www/$name" -C "$tmp/unpacked"
+for f in MODULE.bazel rules/extensions.bzl rules/defs.bzl rules/repositories.bzl toolchains/BUILD chronon/BUILD docs/rules.md docs/install.md \
+  toolchains/prebuilt/linux_x86_64/chronon_compiler toolchains/prebuilt/linux_x86_64/chronon_conf_tool; do
+  [[ -f $tmp/unpacked/$f ]] || fail "the archive lacks $f"
+done
+for tool in chronon_compiler chronon_conf_tool; do
+  needed=$(readelf -d "$tmp/unpacked/toolchains/prebuilt/linux_x86_64/$tool" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort | tr '\n' ' ')
+  for lib in $needed; do
+    [[ $lib =~ ^(libc\.so\.6|libm\.so\.6|ld-linux-x86-64\.so\.2)$ ]] || fail "$tool needs $lib (only glibc allowed)"
+  done
+  echo "$tool: NEEDED $needed"
+done
+# bzlmod's extension fetches the tools alone: pinned in the rules archive, the same binaries.
+tools_name=chronon_tools-$version-linux_x86_64.tar.gz
+cmp "$tmp/www/$tools_name" "$tmp/again/$tools_name" || fail "two runs wrote different tools archives"
+tools_sha256=$(sha256sum "$tmp/www/$tools_name" | cut -d' ' -f1)
+grep -q "\"sha256\": \"$tools_sha256\"" "$tmp/unpacked/rules/private/prebuilt.bzl" ||
+  fail "rules/private/prebuilt.bzl in the archive does not pin the tools archive's sha256"
+grep -q "\"$server/$tools_name\"" "$tmp/unpacked/rules/private/prebuilt.bzl" || fail "prebuilt.bzl lacks the tools URL"
+mkdir "$tmp/tools"
+tar -xzf "$tmp/www/$tools_name" -C "$tmp/tools"
+for tool in chronon_compiler chronon_conf_tool; do
+  cmp "$tmp/tools/$tool" "$tmp/unpacked/toolchains/prebuilt/linux_x86_64/$tool" || fail "the tools archive's $tool differs"
+done
+echo "tools archive for bzlmod: $tools_name, pinned by sha256 in rules/private/prebuilt.bzl"
+
+# --- a fresh consumer: examples/' definitions, and a WORKSPACE that is the snippet and nothing else
+mkdir -p "$ws"
+(cd "$ROOT/examples" && tar --exclude='./bazel-*' --exclude=./WORKSPACE -cf - .) | (cd "$ws" && tar -xf -)
+{
+  echo 'workspace(name = "consumer")'
+  echo
+  cat "$tmp/snippet"
+} >"$ws/WORKSPACE"
+grep -q 'path = ' "$ws/WORKSPACE" && fail "the consumer WORKSPACE points at a local path"
+
+start=$(date +%s.%N)
+(cd "$ws" && bazel --output_base="$ob" build --repository_cache= --execution_log_json_file="$tmp/exec.log" \
+  //:production >"$tmp/build.out" 2>&1) || { cat "$tmp/build.out" >&2; fail "the consumer build failed"; }
+end=$(date +%s.%N)
+seconds=$(python3 -c "print(f'{$end - $start:.1f}')")
+grep -q "GET /$name HTTP/1.1\" 200" "$tmp/nginx/access.log" || fail "the archive was not fetched from nginx"
+echo "consumer: empty output base to JSON in $seconds s ($(grep -o '[0-9]* processes:.*' "$tmp/build.out"))"
+
+bin=$(cd "$ws" && bazel --output_base="$ob" info bazel-bin 2>/dev/null)
+for rel in group_bys/example_team/example_group_by.v0 joins/example_team/example_join.v1; do
+  cmp "$GOLDENS/seed/expected/$rel" "$bin/production/$rel" || fail "$rel differs from compile.py's output"
+done
+echo "seed example: 2/2 identical to compile.py's output"
+
+# --- what ran: the prebuilt compiler, and nothing C++
+python3 - "$tmp/exec.log" >"$tmp/spawns" <<'PY'
+import json, sys
+text, decoder, pos = open(sys.argv[1]).read(), json.JSONDecoder(), 0
+while True:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    if pos >= len(text):
+        break
+    spawn, pos = decoder.raw_decode(text, pos)
+    print(spawn.get("mnemonic", "?"), (spawn.get("listedOutputs") or ["?"])[0], (spawn.get("commandArgs") or ["?"])[0])
+PY
+compiles=$(awk '$1 == "ChrononCompile"' "$tmp/spawns" | wc -l)
+cxx=$(awk '$1 ~ /^(Cpp|CcProto|GenProto|Proto|ObjcLink|SolibSymlink)/' "$tmp/spawns" | wc -l)
+((compiles > 0)) || fail "no ChrononCompile action ran"
+((cxx == 0)) || { awk '$1 ~ /^(Cpp|CcProto|GenProto|Proto)/' "$tmp/spawns" | head >&2; fail "$cxx C++ actions ran in the consumer"; }
+awk '$1 == "ChrononCompile" && $3 !~ /external\/rules_chronon\/toolchains\/prebuilt\/linux_x86_64\/chronon_compiler$/' "$tmp/spawns" |
+  head -n 3 | grep . >&2 && fail "a ChrononCompile action ran something other than the prebuilt compiler"
+(cd "$ws" && bazel --output_base="$ob" aquery '//...' --output=text 2>/dev/null) | sed -n 's/^  Mnemonic: //p' |
+  sort | uniq -c >"$tmp/mnemonics"
+[[ -s $tmp/mnemonics ]] || fail "aquery listed no action"
+grep -E "Cpp|CcProto|GenProto" "$tmp/mnemonics" && fail "C++ actions exist in the consumer's action graph"
+fetched=$(ls "$ob/external")
+grep -q -x rules_chronon <<<"$fetched" || fail "no @rules_chronon in the output base"
+for repo in com_google_protobuf chronon_system_libs; do
+  grep -q -x "$repo" <<<"$fetched" && fail "@$repo was fetched: the consumer should not need it"
+done
+echo "consumer spawns: $compiles ChrononCompile, 0 C++; action graph of //...: $(awk '{printf "%s%s x%s", sep, $2, $1; sep=", "}' "$tmp/mnemonics")"
+
+# --- a bare Linux executor, by proxy: the Join's compile action again, in a chroot holding only the prebuilt compiler,
+# glibc and the action's declared inputs, with an empty environment; the same bytes as the build's.
+if [[ $(id -u) == 0 ]]; then
+  (cd "$ws" && bazel --output_base="$ob" aquery 'mnemonic(ChrononCompile, //joins/example_team:example_join.v1)' \
+    2>/dev/null) >"$tmp/join.aquery"
+  execroot=$(cd "$ws" && bazel --output_base="$ob" info execution_root 2>/dev/null)
+  root=$tmp/chroot
+  python3 - "$tmp/join.aquery" "$execroot" "$root" >"$tmp/join.argv" <<'PY'
+import os, re, shlex, shutil, sys
+text, execroot, root = open(sys.argv[1]).read(), sys.argv[2], sys.argv[3]
+inputs = re.search(r"Inputs: \[(.*?)\]", text).group(1).split(", ")
+outputs = re.search(r"Outputs: \[(.*?)\]", text).group(1).split(", ")
+command = re.search(r"Command Line: \(exec (.*?)\)\n", text, re.S).group(1).replace("\\\n", " ")
+for path in inputs:
+    source = os.path.join(execroot, path)
+    if os.path.isfile(source):  # middlemen and runfiles manifests are Bazel's, not the action's
+        os.makedirs(os.path.dirname(os.path.join(root, path)), exist_ok=True)
+        shutil.copy(source, os.path.join(root, path))
+for path in outputs:
+    os.makedirs(os.path.dirname(os.path.join(root, path)), exist_ok=True)
+argv = shlex.split(command)
+argv[0] = "/" + argv[0]
+print("\0".join(argv), end="")
+PY
+  for lib in /lib64/ld-linux-x86-64.so.2 /lib/x86_64-linux-gnu/libc.so.6 /lib/x86_64-linux-gnu/libm.so.6; do
+    mkdir -p "$root$(dirname "$lib")"
+    cp -L "$lib" "$root$lib"
+  done
+  chmod +x "$root/external/rules_chronon/toolchains/prebuilt/linux_x86_64/chronon_compiler"
+  mapfile -d '' -t argv <"$tmp/join.argv"
+  (cd "$root" && env -i "$(command -v chroot)" "$root" "${argv[@]}") || fail "the prebuilt compiler failed in a chroot with glibc alone"
+  conf=bazel-out/k8-fastbuild/bin/joins/example_team/production/joins/example_team/example_join.v1
+  cmp "$root/$conf" "$GOLDENS/seed/expected/joins/example_team/example_join.v1" ||
+    fail "the chroot's Join differs from compile.py's output"
+  echo "bare executor (chroot: the compiler, libc, libm, ld-linux and the declared inputs; empty environment): the Join, identical"
+else
+  echo "bare executor check skipped: chroot needs root"
+fi
+
+# --- a consumer with its own rules_cc, bazel_skylib and com_google_protobuf, declared before the snippet: kept, and
+# the prebuilt toolchain builds the same bytes
+mkdir -p "$ws2"
+(cd "$ws" && tar --exclude='./bazel-*' --exclude=./WORKSPACE -cf - .) | (cd "$ws2" && tar -xf -)
+{
+  echo 'workspace(name = "consumer")'
+  echo
+  own_repositories "$tmp/own"
+  cat "$tmp/snippet"
+} >"$ws2/WORKSPACE"
+(cd "$ws2" && bazel --output_base="$ob.own" build --repository_cache= --execution_log_json_file="$tmp/exec2.log" \
+  //:production >"$tmp/build2.out" 2>&1) || { cat "$tmp/build2.out" >&2; fail "the consumer with its own repositories failed"; }
+for repo in com_google_protobuf rules_cc bazel_skylib; do
+  (cd "$ws2" && bazel --output_base="$ob.own" query "@$repo//:consumer_marker" >/dev/null 2>"$tmp/query.err") ||
+    { cat "$tmp/query.err" >&2; fail "@$repo is not the consumer's own repository"; }
+done
+bin2=$(cd "$ws2" && bazel --output_base="$ob.own" info bazel-bin 2>/dev/null)
+for rel in group_bys/example_team/example_group_by.v0 joins/example_team/example_join.v1; do
+  cmp "$GOLDENS/seed/expected/$rel" "$bin2/production/$rel" || fail "own repositories: $rel differs from compile.py's output"
+done
+grep -q '"mnemonic": "Cpp' "$tmp/exec2.log" && fail "C++ actions ran in the consumer with its own repositories"
+(cd "$ws2" && bazel --output_base="$ob.own" shutdown 2>/dev/null)
+echo "consumer with its own rules_cc, bazel_skylib, com_google_protobuf: kept; 2/2 identical, 0 C++ actions"
+
+# --- the conf tool, prebuilt too: the staleness test and a .columns listing
+(cd "$ws" && bazel --output_base="$ob" test --repository_cache= //... >"$tmp/test.out" 2>&1) ||
+  { cat "$tmp/test.out" >&2; fail "bazel test //... failed in the consumer"; }
+(cd "$ws" && bazel --output_base="$ob" run --repository_cache= //joins/example_team:example_join.v1.columns \
+  2>/dev/null) >"$tmp/columns"
+grep -q -P '^left\tuser$' "$tmp/columns" || fail "the .columns target printed no left key"
+echo "consumer: bazel test //... passed, .columns printed $(wc -l <"$tmp/columns") columns (prebuilt conf tool)"

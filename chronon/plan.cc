@@ -477,23 +477,34 @@ Json MakeChangePlan(const PlanOptions& options, const std::vector<ConfChange>& c
     entry["online_jobs"] = jobs;
   }
 
-  // Lineage: every object of the plan that embeds this one, directly or through JoinSources.
+  // Lineage: every object of the plan that embeds this one, directly or through JoinSources (the shortest
+  // way it is reached). Indexed by what is embedded, so a plan of thousands of confs stays linear.
+  std::map<std::pair<std::string, std::string>, std::vector<std::pair<size_t, const Embedded*>>> users_of;
+  for (size_t i = 0; i < objects.size(); ++i) {
+    std::map<std::pair<std::string, std::string>, const Embedded*> shortest;
+    for (const Embedded& embedded : objects[i].embedded) {
+      const Embedded*& best = shortest[{embedded.kind, embedded.name}];
+      if (best == nullptr || embedded.via.size() < best->via.size()) best = &embedded;
+    }
+    for (const auto& [key, embedded] : shortest) users_of[key].emplace_back(i, embedded);
+  }
   for (Object& object : objects) {
     Json users = Json::array();
     const std::string name = object.entry["name"];
-    for (const Object& user : objects) {
-      if (&user == &object || name.empty()) continue;
-      for (const Embedded& embedded : user.embedded) {
-        if (embedded.kind != object.kind || embedded.name != name) continue;
-        Json entry = {
-            {"path", user.change->path}, {"name", user.entry["name"]}, {"kind", user.kind}, {"via", embedded.via}};
+    auto found = users_of.find({object.kind, name});
+    if (!name.empty() && found != users_of.end()) {
+      for (const auto& [index, embedded] : found->second) {
+        const Object& user = objects[index];
+        if (&user == &object) continue;
         Json tables = Json::array();
         for (const Json& table : user.entry["tables"]) {
           tables.push_back({{"table", table["table"]}, {"action", table["action"]}});
         }
-        entry["tables"] = tables;
-        users.push_back(std::move(entry));
-        break;
+        users.push_back({{"path", user.change->path},
+                         {"name", user.entry["name"]},
+                         {"kind", user.kind},
+                         {"via", embedded->via},
+                         {"tables", tables}});
       }
     }
     object.entry["used_by"] = users;
@@ -586,7 +597,9 @@ std::string RenderPlan(const Json& plan) {
       }
     }
     if (object.contains("problem")) continue;
-    if (change == "removed") {
+    if (object["kind"] == "staging_query") {
+      absl::StrAppend(&out, "  StagingQuery: its table is outside the semantic-hash check (not planned)\n");
+    } else if (change == "removed") {
       absl::StrAppend(&out, "  no table recomputed (the engine does not drop the tables of a conf that is gone)\n");
     } else if (!recomputes && object["online_jobs"].empty() && object["kind"] != "staging_query") {
       absl::StrAppend(&out, "  no table recomputed\n");

@@ -272,6 +272,32 @@ TEST(MakeChangePlan, LineageThroughJoinSourceChains) {
   EXPECT_FALSE(PlanFails(plan, false, false));
 }
 
+TEST(MakeChangePlan, LineageTakesTheShortestWayAndStagingQueriesAreNotPlanned) {
+  Json gb_before = GroupBy("team.a.v1"), gb_after = GroupBy("team.a.v1", 30);
+  Json parent_before = Join("team.parent.v1", {gb_before}), parent_after = Join("team.parent.v1", {gb_after});
+  // The child reads the parent as its left and also uses the GroupBy directly.
+  Json child_before = Join("team.child.v1", {gb_before}), child_after = Join("team.child.v1", {gb_after});
+  child_before["left"] = {{"joinSource", {{"join", parent_before}}}};
+  child_after["left"] = {{"joinSource", {{"join", parent_after}}}};
+  Json query_before = {{"metaData", {{"name", "team.q.v1"}}}, {"query", "SELECT 1"}}, query_after = query_before;
+  query_after["query"] = "SELECT 2";
+  Json plan = MakeChangePlan(
+      {"production", "//:production"},
+      {Changed("group_bys/team/a.v1", gb_before, gb_after), Changed("joins/team/child.v1", child_before, child_after),
+       Changed("staging_queries/team/q.v1", query_before, query_after)});
+  ASSERT_EQ(plan["objects"][0]["used_by"].size(), 1u);
+  EXPECT_EQ(plan["objects"][0]["used_by"][0]["via"], Json::array());
+  // The left (the parent Join) changed: every table of the child.
+  EXPECT_EQ(plan["objects"][1]["tables"].size(), 3u);
+  EXPECT_TRUE(plan["objects"][2]["tables"].empty());
+  const std::string text = RenderPlan(plan);
+  EXPECT_NE(
+      text.find("    /query: \"SELECT 1\" -> \"SELECT 2\"\n  StagingQuery: its table is outside the semantic-hash "
+                "check (not planned)\n"),
+      std::string::npos)
+      << text;
+}
+
 TEST(MakeChangePlan, MetadataOnlyAddedRemovedAndUnreadable) {
   Json before = Join("team.j.v1", {GroupBy("team.a.v1")});
   Json after = before;

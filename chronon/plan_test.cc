@@ -1,5 +1,11 @@
 #include "chronon/plan.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -332,6 +338,106 @@ TEST(MakeChangePlan, MetadataOnlyAddedRemovedAndUnreadable) {
   EXPECT_NE(text.find("cannot compare: the checked-in conf is not a JSON object"), std::string::npos) << text;
   EXPECT_EQ(RenderPlan(MakeChangePlan({"production", "//:production"}, {})),
             "production/: nothing to plan: the checked-in tree is the built one (//:production)\n");
+}
+
+// A workspace with a checked-in tree and built confs, for ChangedConfs and RunPlan end to end.
+class TreeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/plan_test_XXXXXX";
+    ASSERT_NE(mkdtemp(pattern), nullptr);
+    root_ = pattern;
+    options_.workspace = root_ + "/ws";
+    options_.dir = "production";
+    options_.owner = "//:production";
+    options_.update_target = "//:production.update";
+    for (const char* dir : {"/ws", "/ws/production", "/ws/production/joins", "/ws/production/joins/team",
+                            "/ws/production/group_bys", "/ws/production/group_bys/team", "/built"}) {
+      ASSERT_EQ(mkdir((root_ + dir).c_str(), 0755), 0);
+    }
+  }
+  void TearDown() override { std::system(("rm -rf '" + root_ + "'").c_str()); }
+
+  void Write(const std::string& path, const std::string& text) {
+    std::ofstream(root_ + "/" + path, std::ios::binary) << text;
+  }
+  void Built(const std::string& path, const Json& conf) {
+    const std::string file = root_ + "/built/" + std::to_string(options_.entries.size());
+    std::ofstream(file, std::ios::binary) << conf.dump(2);
+    options_.entries.push_back({path, file});
+  }
+  void CheckedIn(const std::string& path, const Json& conf) { Write("ws/production/" + path, conf.dump(2)); }
+  void Index(const std::vector<std::string>& paths) {
+    std::string text;
+    for (const std::string& path : paths) text += options_.owner + "\t" + path + "\n";
+    Write("ws/production/.chronon_managed", text);
+  }
+
+  std::string root_;
+  TreeOptions options_;
+};
+
+TEST_F(TreeTest, ChangedConfsAndRunPlan) {
+  Json gb = GroupBy("team.a.v1"), gb_new = GroupBy("team.a.v1", 14);
+  Json join = Join("team.j.v1", {gb}), join_new = Join("team.j.v1", {gb_new});
+  Json same = Join("team.same.v1", {GroupBy("team.b.v1")});
+  CheckedIn("group_bys/team/a.v1", gb);
+  CheckedIn("joins/team/j.v1", join);
+  CheckedIn("joins/team/same.v1", same);
+  CheckedIn("joins/team/gone.v1", same);
+  Index({"group_bys/team/a.v1", "joins/team/gone.v1", "joins/team/j.v1", "joins/team/same.v1"});
+  Built("group_bys/team/a.v1", gb_new);
+  Built("joins/team/j.v1", join_new);
+  Built("joins/team/new.v1", same);
+  Built("joins/team/same.v1", same);
+
+  absl::StatusOr<std::vector<ConfChange>> changes = ChangedConfs(options_);
+  ASSERT_TRUE(changes.ok()) << changes.status();
+  std::vector<std::string> paths;
+  for (const ConfChange& change : *changes) {
+    paths.push_back(change.path);
+    EXPECT_TRUE(change.problem.empty()) << change.path << ": " << change.problem;
+  }
+  EXPECT_EQ(paths, (std::vector<std::string>{"group_bys/team/a.v1", "joins/team/gone.v1", "joins/team/j.v1",
+                                             "joins/team/new.v1"}));
+  EXPECT_TRUE((*changes)[1].checked_in);
+  EXPECT_FALSE((*changes)[1].built);
+  EXPECT_FALSE((*changes)[3].checked_in);
+  EXPECT_EQ(Json::parse((*changes)[2].old_conf), join);
+  EXPECT_EQ(Json::parse((*changes)[2].new_conf), join_new);
+
+  std::ostringstream out, err;
+  EXPECT_EQ(RunPlan(options_, "json", "", out, err), 0) << err.str();
+  Json plan = Json::parse(out.str());
+  EXPECT_EQ(plan["summary"]["tables_recomputed"], 2);
+  EXPECT_EQ(plan["summary"]["tables_computed"], 3);
+  std::ostringstream out2, err2;
+  EXPECT_EQ(RunPlan(options_, "text", "recompute", out2, err2), 3);
+  EXPECT_NE(err2.str().find("tables would be recomputed"), std::string::npos) << err2.str();
+  std::ostringstream out3, err3;
+  EXPECT_EQ(RunPlan(options_, "yaml", "", out3, err3), 2);
+  EXPECT_EQ(RunPlan(options_, "", "all", out3, err3), 2);
+}
+
+TEST_F(TreeTest, ASymlinkInTheWayIsNotFollowed) {
+  Json gb = GroupBy("team.a.v1");
+  Write("outside", gb.dump(2));
+  ASSERT_EQ(symlink((root_ + "/outside").c_str(), (root_ + "/ws/production/group_bys/team/a.v1").c_str()), 0);
+  Index({"group_bys/team/a.v1"});
+  Built("group_bys/team/a.v1", GroupBy("team.a.v1", 14));
+  absl::StatusOr<std::vector<ConfChange>> changes = ChangedConfs(options_);
+  ASSERT_TRUE(changes.ok()) << changes.status();
+  ASSERT_EQ(changes->size(), 1u);
+  EXPECT_NE((*changes)[0].problem.find("production/group_bys/team/a.v1 is a symlink"), std::string::npos)
+      << (*changes)[0].problem;
+  Json plan = MakeChangePlan({"production", "//:production"}, *changes);
+  EXPECT_EQ(plan["objects"][0]["change"], "unknown");
+  EXPECT_TRUE(PlanFails(plan, false, true));
+  // A broken index: the error the staleness test gives, exit 1.
+  Write("ws/production/.chronon_managed", "not an index line\n");
+  std::ostringstream out, err;
+  EXPECT_EQ(RunPlan(options_, "", "", out, err), 1);
+  EXPECT_NE(err.str().find(".chronon_managed:1:1: error:"), std::string::npos) << err.str();
 }
 
 }  // namespace

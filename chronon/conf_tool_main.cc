@@ -98,9 +98,21 @@ int Tree(const std::string& command, int argc, char** argv) {
       flags[arg.substr(2, arg.find('=') - 2)] = arg.substr(arg.find('=') + 1);
     } else {
       std::cerr << "error: unknown argument " << arg
-                << " (the options are --force-overwrite, to acknowledge guarded changes as compile.py does, and "
-                   "--check, to compare without writing)\n";
+                << (command == "plan" ? " (the options are --format=text|json and --fail-on=recompute,online)\n"
+                                      : " (the options are --force-overwrite, to acknowledge guarded changes as "
+                                        "compile.py does, and --check, to compare without writing)\n");
       return 2;
+    }
+  }
+  if (command == "plan") {
+    // A misspelt --fail-on must not pass silently: a CI gate would never fail.
+    for (const auto& [name, value] : flags) {
+      if (name != "manifest" && name != "dir" && name != "owner" && name != "update_target" && name != "format" &&
+          name != "fail-on") {
+        std::cerr << "error: unknown option --" << name
+                  << " (the options are --format=text|json and --fail-on=recompute,online)\n";
+        return 2;
+      }
     }
   }
   for (const char* required : {"manifest", "dir", "owner", "update_target"}) {

@@ -235,7 +235,11 @@ plan run3_online --fail-on=online --format=json || status=$?
 status=0
 plan run3_bad --fail-on=everything || status=$?
 [[ $status -eq 2 ]] || fail "--fail-on=everything: exit $status, expected 2"
-echo "run 3: lineage through the chain, --fail-on exits 3 (2 for a bad value)"
+status=0
+plan run3_misspelt --fail_on=recompute || status=$?
+[[ $status -eq 2 ]] || fail "--fail_on=recompute (misspelt): exit $status, expected 2"
+grep -qF "error: unknown option --fail_on" "$tmp/run3_misspelt.err" || fail "--fail_on: no error naming it"
+echo "run 3: lineage through the chain, --fail-on exits 3 (2 for a bad value or a misspelt option)"
 
 echo "--- run 4: env only, alone; then nothing"
 restore

@@ -8,6 +8,10 @@
 //                                                 compares the checked-in tree with the built one (`bazel test
 //                                                 :<name>_test`); the workspace is where RUNFILE, a runfiles
 //                                                 symlink to the source file PATH, points
+//   chronon_conf_tool plan TREE_FLAGS [--format=text|json] [--fail-on=recompute,online]
+//                                                 what the built tree changes in the checked-in one, and which
+//                                                 tables Chronon's engine will recompute (`bazel run
+//                                                 :<name>.plan`, docs/plan.md); exit 3 when --fail-on applies
 //
 // TREE_FLAGS: --manifest=FILE --dir=DIR --owner=LABEL --update_target=LABEL (chronon_production's launchers pass
 // them). KIND is group_by, join or staging_query. Errors: a message on stderr and exit 1; usage errors exit 2.
@@ -27,6 +31,7 @@
 #include "absl/strings/str_cat.h"
 #include "chronon/conf_tool.h"
 #include "chronon/files.h"
+#include "chronon/plan.h"
 #include "chronon/production_tree.h"
 
 namespace {
@@ -38,7 +43,9 @@ int Usage() {
                "       chronon_conf_tool update --manifest=F --dir=D --owner=L --update_target=L "
                "[--force-overwrite] [--check]\n"
                "       chronon_conf_tool check --manifest=F --dir=D --owner=L --update_target=L --anchor=R "
-               "--anchor_path=P\n";
+               "--anchor_path=P\n"
+               "       chronon_conf_tool plan --manifest=F --dir=D --owner=L --update_target=L [--format=text|json] "
+               "[--fail-on=recompute,online]\n";
   return 2;
 }
 
@@ -91,9 +98,21 @@ int Tree(const std::string& command, int argc, char** argv) {
       flags[arg.substr(2, arg.find('=') - 2)] = arg.substr(arg.find('=') + 1);
     } else {
       std::cerr << "error: unknown argument " << arg
-                << " (the options are --force-overwrite, to acknowledge guarded changes as compile.py does, and "
-                   "--check, to compare without writing)\n";
+                << (command == "plan" ? " (the options are --format=text|json and --fail-on=recompute,online)\n"
+                                      : " (the options are --force-overwrite, to acknowledge guarded changes as "
+                                        "compile.py does, and --check, to compare without writing)\n");
       return 2;
+    }
+  }
+  if (command == "plan") {
+    // A misspelt --fail-on must not pass silently: a CI gate would never fail.
+    for (const auto& [name, value] : flags) {
+      if (name != "manifest" && name != "dir" && name != "owner" && name != "update_target" && name != "format" &&
+          name != "fail-on") {
+        std::cerr << "error: unknown option --" << name
+                  << " (the options are --format=text|json and --fail-on=recompute,online)\n";
+        return 2;
+      }
     }
   }
   for (const char* required : {"manifest", "dir", "owner", "update_target"}) {
@@ -113,10 +132,11 @@ int Tree(const std::string& command, int argc, char** argv) {
     return 1;
   }
   options.entries = *std::move(entries);
-  if (command == "update") {
+  if (command == "update" || command == "plan") {
     const char* workspace = getenv("BUILD_WORKSPACE_DIRECTORY");
     if (workspace == nullptr || *workspace == '\0') {
-      std::cerr << "error: run this with `bazel run " << options.update_target << "`\n";
+      std::cerr << "error: run this with `bazel run` ("
+                << (command == "plan" ? "the .plan target of chronon_production" : options.update_target) << ")\n";
       return 2;
     }
     options.workspace = workspace;
@@ -128,6 +148,7 @@ int Tree(const std::string& command, int argc, char** argv) {
     return 2;
   }
   options.cache = CachePath(options);
+  if (command == "plan") return chronon::RunPlan(options, flags["format"], flags["fail-on"], std::cout, std::cerr);
   return check ? chronon::CheckTree(options, std::cout) : chronon::UpdateTree(options, std::cout, std::cerr);
 }
 
@@ -136,7 +157,7 @@ int Tree(const std::string& command, int argc, char** argv) {
 int main(int argc, char** argv) {
   if (argc < 2) return Usage();
   const std::string command = argv[1];
-  if (command == "update" || command == "check") return Tree(command, argc, argv);
+  if (command == "update" || command == "check" || command == "plan") return Tree(command, argc, argv);
   if (argc < 4) return Usage();
   const std::string kind = argv[2];
   std::string first;

@@ -13,9 +13,11 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -1137,6 +1139,43 @@ int CheckTree(const TreeOptions& options, std::ostream& out) {
     out << "To update " << options.dir << "/, run:\n  " << UpdateCommand(options, false) << "\n";
   }
   return 1;
+}
+
+absl::StatusOr<std::vector<ConfChange>> ChangedConfs(const TreeOptions& options) {
+  Surveyed tree;
+  std::ostringstream err;
+  if (!Survey(options, /*update=*/false, err, &tree)) {
+    return absl::FailedPreconditionError(absl::StripTrailingAsciiWhitespace(err.str()));
+  }
+  SaveSeen(options.cache, tree.plan.seen);
+  std::vector<ConfChange> changes;
+  for (const Item& item : tree.plan.items) {
+    if (item.change == Change::kMode) continue;
+    ConfChange change;
+    change.path = item.path;
+    change.built = !Removes(item.change);
+    change.new_conf = item.built;
+    switch (item.change) {
+      case Change::kAdded:
+        break;
+      case Change::kInTheWay: {
+        change.checked_in = true;
+        std::pair<std::string, std::string> detail = absl::StrSplit(item.detail, absl::MaxSplits('\t', 1));
+        change.problem = absl::StrCat(Shown(options, detail.first), " is ", detail.second);
+        break;
+      }
+      case Change::kOwnedElsewhere:
+        change.problem = absl::StrCat("managed by ", item.detail, " in ", Shown(options, kIndexName));
+        break;
+      default:
+        change.checked_in = true;
+        change.old_conf = item.old;
+        if (item.old.empty() && !item.detail.empty()) change.problem = item.detail;
+        break;
+    }
+    changes.push_back(std::move(change));
+  }
+  return changes;
 }
 
 }  // namespace chronon

@@ -57,6 +57,21 @@ int UpdateTree(const TreeOptions& options, std::ostream& out, std::ostream& err)
 // missing, gone, mode, symlink, index), unified diffs of changed confs, and the command that fixes it.
 int CheckTree(const TreeOptions& options, std::ostream& out);
 
+// One managed conf whose content differs between the checked-in tree and the built one: what `plan` reads.
+struct ConfChange {
+  std::string path;         // under <dir>: `joins/team/name`
+  bool checked_in = false;  // the tree has it (old)
+  bool built = false;       // the build has it (new)
+  std::string old_conf;     // the checked-in bytes, when checked in and readable
+  std::string new_conf;     // the built bytes, when built
+  std::string problem;      // why the checked-in file cannot be compared (unreadable, not a file, another owner)
+};
+
+// Surveys the tree as CheckTree does (shared lock, nothing followed, the index, the stat cache) and returns the
+// confs that are added, removed or changed, by path; a mode-only difference is no change. An error (with the
+// message CheckTree would print) when the tree cannot be surveyed.
+absl::StatusOr<std::vector<ConfChange>> ChangedConfs(const TreeOptions& options);
+
 }  // namespace chronon
 
 #endif  // CHRONON_PRODUCTION_TREE_H_

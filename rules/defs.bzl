@@ -125,8 +125,11 @@ def chronon_production(name, deps, dir = "production", checked_in = True, **kwar
 
     Creates `<name>` (`bazel build` assembles `bazel-bin/<package>/production/...`) and, with `checked_in`,
     `<name>.update` (`bazel run` writes the tree into `<package>/<dir>/` and removes the files it manages whose
-    definitions are gone; `-- --check` only compares) and `<name>_test` (fails when the checked-in tree is stale,
-    printing a diff and the command that fixes it; it reads the tree in place, tagged `local` and `external`).
+    definitions are gone; `-- --check` only compares), `<name>.plan` (`bazel run` prints, per conf added, removed
+    or changed, the members that changed and the Join tables Chronon's engine will drop and recompute, with the
+    reason of each; `-- --format=json` and `-- --fail-on=recompute,online`; see docs/plan.md) and `<name>_test`
+    (fails when the checked-in tree is stale, printing a diff and the command that fixes it; it reads the tree in
+    place, tagged `local` and `external`).
     The files a target manages are listed in `<dir>/.chronon_managed` (checked in); everything else in `<dir>/` is
     left alone. An online GroupBy or Join whose content changed, or that is gone, is reported separately:
     compile.py refuses to overwrite it, and `bazel run :<name>.update -- --force-overwrite` acknowledges it.
@@ -135,7 +138,7 @@ def chronon_production(name, deps, dir = "production", checked_in = True, **kwar
       name: the tree target (ASCII letters, digits, `_`, `-` and `.`, as in `dir`; see Names above).
       deps: chronon_group_by / chronon_join / chronon_staging_query targets; everything they depend on is included.
       dir: the checked-in tree, relative to this package (default `production`).
-      checked_in: create the update and test targets (the tree is checked in); default True.
+      checked_in: create the update, plan and test targets (the tree is checked in); default True.
       **kwargs: common attributes (`visibility` of the tree, `tags`).
     """
     _check_name("chronon_production", name, {"dir": dir})

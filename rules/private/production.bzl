@@ -88,6 +88,9 @@ def _sync_impl(ctx, command, extra_args, extra_files):
 def _update_impl(ctx):
     return _sync_impl(ctx, "update", [], [])
 
+def _plan_impl(ctx):
+    return _sync_impl(ctx, "plan", [], [])
+
 def _test_impl(ctx):
     # The test finds the source tree through one runfile: the BUILD file of this package, a symlink into it.
     anchor = ctx.file.anchor
@@ -129,6 +132,15 @@ chronon_production_update = rule(
           "definitions are gone (see chronon_production).",
 )
 
+chronon_production_plan = rule(
+    implementation = _plan_impl,
+    attrs = _sync_attrs({}),
+    executable = True,
+    toolchains = [TOOLCHAIN_TYPE],
+    doc = "`bazel run` prints what the built tree changes in the checked-in one and which tables Chronon's " +
+          "engine will drop and recompute (docs/plan.md); `-- --format=json`, `-- --fail-on=recompute,online`.",
+)
+
 chronon_production_test = rule(
     implementation = _test_impl,
     attrs = _sync_attrs({
@@ -151,13 +163,14 @@ def _check_dir(dir):
                  "or `..` components".format(repr(dir)))
 
 def chronon_production(name, deps, dir = "production", checked_in = True, visibility = None, **kwargs):
-    """The `production/` tree: built, written into the source tree, and checked for staleness.
+    """The `production/` tree: built, written into the source tree, checked for staleness, and planned.
 
     Args:
       name: the tree target; `bazel build :<name>` assembles `bazel-bin/<package>/production/...`.
       deps: Chronon targets whose engine JSON (and that of everything they depend on) forms the tree.
       dir: the checked-in tree, relative to this package.
-      checked_in: whether the tree is checked in; if so, `<name>.update` and `<name>_test` are created.
+      checked_in: whether the tree is checked in; if so, `<name>.update`, `<name>.plan` and `<name>_test` are
+        created.
       visibility: of the tree target.
       **kwargs: common attributes (e.g. `tags`) for the tree target and the test.
     """
@@ -167,6 +180,13 @@ def chronon_production(name, deps, dir = "production", checked_in = True, visibi
         return
     chronon_production_update(
         name = name + ".update",
+        tree = ":" + name,
+        dir = dir,
+        update_target = name + ".update",
+        tags = ["manual"],
+    )
+    chronon_production_plan(
+        name = name + ".plan",
         tree = ":" + name,
         dir = dir,
         update_target = name + ".update",

@@ -15,7 +15,7 @@ expect() {
   grep -qF -- "$1" "$log" || { cat "$log"; fail "missing from the output: $1"; }
   echo "reported: $1"
 }
-expect 'group_bys/example_team/typo.v1.textproto:4:1: error: Message type "chronon.api.GroupBy" has no field named "key_column". [unknown-field]'
+expect 'group_bys/example_team/typo.v1.textproto:4:1: error: Message type "chronon.api.GroupBy" has no field named "key_column". Did you mean "key_columns"? [unknown-field]'
 expect 'joins/example_team/missing_dep.v1.textproto:5:14: error: //group_bys/example_team:good.v1 is not a dependency of //joins/example_team:missing_dep.v1; add "//group_bys/example_team:good.v1" to the deps of //joins/example_team:missing_dep.v1 [missing-dependency]'
 expect 'group_bys/nobody/orphan.v1.textproto:1:1: error: team nobody does not exist in teams.json; add it there or move the definition to an existing team'"'"'s folder [unknown-team]'
 expect "joins/example_team/bad_key.v1.textproto:6:3: error: 'usr', is not a valid key for example_team.good.v1; please pick one from: user [invalid-key-mapping]"

@@ -62,7 +62,7 @@ echo "compile actions run: $ran_one (output base one, with the broken one), $ran
 
 # Nothing machine- or run-specific in any output or diagnostic.
 diagnostics=$(grep -hE '(: error: .*\[[a-z0-9-]+\]$|^  in target )' "$tmp"/one_*.log | sort -u)
-grep -qx 'group_bys/sample_team/broken/typo.v1.textproto:2:1: error: Message type "chronon.api.GroupBy" has no field named "key_column". \[unknown-field\]' \
+grep -qx 'group_bys/sample_team/broken/typo.v1.textproto:2:1: error: Message type "chronon.api.GroupBy" has no field named "key_column". Did you mean "key_columns"? \[unknown-field\]' \
   <<<"$diagnostics" || { echo "$diagnostics"; fail "the diagnostic is not workspace-relative"; }
 forbidden=("$tmp" "$ROOT" "$HOME" "$(hostname)" "$(date +%Y-%m-%d)" "$(date +%Y%m%d)" "/root/" "/home/" "/tmp/" "execroot" "bazel-out")
 [[ $(id -un) == root ]] || forbidden+=("$(id -un)")

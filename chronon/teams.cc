@@ -74,6 +74,11 @@ TeamConfig TeamConfig::Parse(const std::string& text) {
         At(text, e.byte > 0 ? e.byte - 1 : 0, "teams-json-syntax", absl::StrCat("not valid JSON: ", detail)));
     config.root_ = nlohmann::ordered_json::object();
     return config;
+  } catch (const nlohmann::ordered_json::exception& e) {
+    // out_of_range: a number too large for a double (`1e999`); nlohmann does not say where.
+    config.errors_.push_back({0, 0, "teams-json-syntax", "not valid JSON: a number is out of range"});
+    config.root_ = nlohmann::ordered_json::object();
+    return config;
   }
   if (!config.root_.is_object()) {
     config.errors_.push_back({1, 1, "invalid-team-config",

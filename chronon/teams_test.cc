@@ -44,6 +44,10 @@ TEST(TeamConfigTest, SyntaxErrorsHaveTheirLineAndColumn) {
   EXPECT_EQ(errors[0].substr(0, errors[0].find(' ')), "3:1");
   EXPECT_NE(errors[0].find("teams-json-syntax: not valid JSON: "), std::string::npos) << errors[0];
   EXPECT_EQ(Errors("not json", "team").size(), 1u);
+  // Found by tests/fuzz/teams_fuzzer.cc: a number too large for a double throws out_of_range, not parse_error.
+  EXPECT_EQ(Errors("{\"team\": {\"namespace\": 1e999}}", "team"),
+            std::vector<std::string>{"0:0 teams-json-syntax: not valid JSON: a number is out of range"});
+  EXPECT_EQ(Errors("22222222e222222222+222", "team").size(), 1u);
   EXPECT_EQ(Errors("", "team").size(), 1u);
 }
 

@@ -4,15 +4,17 @@ timed alternately in one run, and their outputs compared byte for byte.
 
 Usage: tools/bench/compiler_ab.py BINARY_A BINARY_B [--teams 10] [--gbs 100] [--joins 20] [--rounds 3] [--dir DIR]
 
-Each round runs A, then B (B first in odd rounds) over the whole repo in dependency order (sources, GroupBys, Joins),
-one process per compile as Bazel's local strategy runs it, each binary reading the summaries it wrote itself. Prints
-the wall time of each pass and min / median per binary; then whether every engine JSON and summary of A equals
-B's. No Bazel: it times the compiler, not the build. For a refactoring: build the old binary from the old commit
-and the new one, both with `bazel build -c opt //chronon:chronon_compiler`, and copy them out of bazel-bin.
+Each round runs the whole repo in dependency order (sources, GroupBys, Joins), one process per compile as Bazel's
+local strategy runs it, every compile under A and under B back to back (alternating which goes first), each binary
+reading the summaries it wrote itself. Prints the wall and CPU (user + sys) time of each pass, min / median per
+binary; then whether every engine JSON and summary of A equals B's. No Bazel: it times the compiler, not the
+build. For a refactoring: build the old binary at the old commit and the new one, both with
+`bazel build -c opt //chronon:chronon_compiler`, and copy each out of bazel-bin.
 """
 import argparse
 import filecmp
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -22,6 +24,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import gen_repo  # noqa: E402
+import worker_client  # noqa: E402
 
 SOURCES = gen_repo.SOURCES_PER_TEAM
 
@@ -53,14 +56,16 @@ def args_of(kind, pkg, name, deps, out_dir):
     return args
 
 
-def run_all(exe, repo, todo, out_dir):
+def run_one(exe, repo, kind, pkg, name, deps, out_dir):
+    """Wall and CPU (user + sys of the child) seconds of one compile."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    for kind, pkg, name, deps in todo:
-        p = subprocess.run([exe, *args_of(kind, pkg, name, deps, out_dir)], cwd=repo, stderr=subprocess.PIPE,
-                           text=True)
-        if p.returncode != 0:
-            sys.exit(f"{exe} failed on //{pkg}:{name}: {p.stderr}")
-    return time.perf_counter() - start
+    p = subprocess.run([exe, *args_of(kind, pkg, name, deps, out_dir)], cwd=repo, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode != 0:
+        sys.exit(f"{exe} failed on //{pkg}:{name}: {p.stderr}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main():
@@ -83,16 +88,43 @@ def main():
         for _, pkg, _, _ in todo:
             os.makedirs(os.path.join(outs[which], pkg), exist_ok=True)
     exes = {"a": os.path.abspath(opts.a), "b": os.path.abspath(opts.b)}
-    times = {"a": [], "b": []}
+    walls = {"a": [], "b": []}
+    cpus = {"a": [], "b": []}
     print(f"{len(todo)} compiles per pass; repo and outputs in {work}")
     for r in range(opts.rounds):
-        for which in (("a", "b") if r % 2 == 0 else ("b", "a")):
-            wall = run_all(exes[which], repo, todo, outs[which])
-            times[which].append(wall)
-            print(f"round {r + 1} {which.upper()} ({exes[which]}): {wall:.2f} s, "
-                  f"{wall / len(todo) * 1000:.2f} ms per compile")
+        # Paired: every compile runs under A and under B back to back (alternating which goes first), so that the
+        # load of a shared machine falls on both alike.
+        pass_wall = {"a": 0.0, "b": 0.0}
+        pass_cpu = {"a": 0.0, "b": 0.0}
+        for i, (kind, pkg, name, deps) in enumerate(todo):
+            for which in (("a", "b") if (i + r) % 2 == 0 else ("b", "a")):
+                wall, cpu = run_one(exes[which], repo, kind, pkg, name, deps, outs[which])
+                pass_wall[which] += wall
+                pass_cpu[which] += cpu
+        for which in ("a", "b"):
+            walls[which].append(pass_wall[which])
+            cpus[which].append(pass_cpu[which])
+            print(f"round {r + 1} {which.upper()}: wall {pass_wall[which]:.2f} s "
+                  f"({pass_wall[which] / len(todo) * 1000:.2f} ms per compile), "
+                  f"CPU {pass_cpu[which]:.2f} s ({pass_cpu[which] / len(todo) * 1000:.2f} ms per compile)")
     for which in ("a", "b"):
-        print(f"{which.upper()}: min {min(times[which]):.2f} s, median {statistics.median(times[which]):.2f} s")
+        print(f"{which.upper()} ({exes[which]}): wall min {min(walls[which]):.2f} s, median "
+              f"{statistics.median(walls[which]):.2f} s; CPU min {min(cpus[which]):.2f} s, median "
+              f"{statistics.median(cpus[which]):.2f} s")
+    # In-process: one persistent worker per binary answering the same request many times (no process start, so
+    # the compile itself), alternating A and B.
+    samples = {"GroupBy": [t for t in todo if t[0] == "group_by"][1], "Join": [t for t in todo if t[0] == "join"][1]}
+    for what, (kind, pkg, name, deps) in samples.items():
+        per_request = {"a": [], "b": []}
+        n = 300
+        for r in range(opts.rounds):
+            for which in (("a", "b") if r % 2 == 0 else ("b", "a")):
+                args = args_of(kind, pkg, name, deps, outs[which])
+                total, _ = worker_client.time_requests(exes[which], repo, args, n)
+                per_request[which].append(total / n * 1000)
+        print(f"persistent worker, {what} //{pkg}:{name}: " + "; ".join(
+            f"{w.upper()} min {min(v):.3f} ms, median {statistics.median(v):.3f} ms per request"
+            for w, v in per_request.items()))
     different = []
     for _, pkg, name, _ in todo:
         for ext in ("summary", "json"):

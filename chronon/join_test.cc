@@ -183,5 +183,17 @@ TEST_F(JoinTest, DuplicateExternalPartsAreAnError) {
   EXPECT_THAT(r.errors, HasSubstr("Found 1 duplicate(s) for external part (None, 'ext')"));
 }
 
+// LabelPart() alone, on a built label part: the window must be in DAYS.
+TEST(ValidateLabelPartTest, HourlyWindowIsRefused) {
+  Diagnostics diags("def.textproto", "//joins/team_a:j.v1");
+  CompileContext ctx(&diags);
+  Json label_part = Json::parse(R"({"labels": [{"groupBy": {"aggregations": [{"inputColumn": "a", "operation": 7,
+      "windows": [{"length": 7, "timeUnit": 0}]}]}}]})");
+  ValidateLabelPart(ctx, &label_part, "/labelPart");
+  ASSERT_EQ(diags.diagnostics().size(), 1u);
+  EXPECT_EQ(diags.diagnostics()[0].id, "label-window-unit");
+  EXPECT_FALSE(label_part.contains("leftStartOffset"));
+}
+
 }  // namespace
 }  // namespace chronon

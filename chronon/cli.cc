@@ -66,6 +66,13 @@ int RunCompileOrThrow(const std::vector<std::string>& args, std::string* message
   std::string kind, src, teams;
   CompileInput input;
   std::vector<std::string> dep_paths;
+  // Parsed by hand, not with Abseil's flags library, because the persistent worker (worker.h) parses one argument
+  // list per request in a long-lived process, and absl flags do not fit that: ABSL_FLAG values are process-wide
+  // globals that keep the previous request's values unless each is reset by hand (and would race if requests
+  // were ever handled concurrently); absl::ParseCommandLine is meant to run once from main() and exits the process
+  // on an unknown flag or a bad value, where a worker must answer with a usage error and live on; and a
+  // std::vector<std::string> flag takes one comma-separated value, the last --dep winning, so the repeated
+  // `--dep=PATH` (paths may hold commas) would need a custom flag type anyway.
   for (const std::string& arg : args) {
     const size_t eq = arg.find('=');
     const std::string flag = arg.substr(0, eq);

@@ -17,8 +17,10 @@ cmp -s "$out/gen/teams_json.inc.new" "$out/gen/teams_json.inc" || mv "$out/gen/t
 newest_header=$(ls -t "$root"/chronon/*.h | head -n 1)
 objects=()
 jobs=()
-for src in "$out/gen/chronon/api.pb.cc" "$root"/chronon/{compiler,diagnostics,json_writer,proto_json,teams,textproto,utf8,validate}.cc \
-  "$root/tests/fuzz/compile_fuzzer.cc"; do
+# The sources of //chronon:compiler and its deps (chronon/BUILD).
+compiler_sources=(compile_context.cc compiler.cc diagnostics.cc group_by.cc join.cc json_writer.cc labels.cc proto_json.cc
+  python_compat.cc source.cc staging_query.cc team_metadata.cc teams.cc textproto.cc utf8.cc validate.cc)
+for src in "$out/gen/chronon/api.pb.cc" "${compiler_sources[@]/#/$root/chronon/}" "$root/tests/fuzz/compile_fuzzer.cc"; do
   obj="$out/obj/$(basename "$src" .cc).o"
   objects+=("$obj")
   if [[ ! -f $obj || $src -nt $obj || $newest_header -nt $obj || ($src == *compile_fuzzer.cc && $out/gen/teams_json.inc -nt $obj) ]]; then

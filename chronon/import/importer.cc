@@ -680,6 +680,9 @@ class Importer {
         "chronon_production(\n    name = \"production\",\n    deps = [\n");
     for (const std::string& label : production) absl::StrAppend(&root, "        \"", label, "\",\n");
     absl::StrAppend(&root, "    ],\n)\n");
+    absl::StrAppend(&root,
+                    "\n# `bazel run //:chronon.fix` sets every Chronon target's deps from the refs of its textproto.\n"
+                    "alias(\n    name = \"chronon.fix\",\n    actual = \"@rules_chronon//tools:fix\",\n)\n");
     result_.workspace["BUILD"] = root;
     result_.workspace["WORKSPACE"] =
         absl::StrCat("workspace(name = \"", options_.workspace_name,

@@ -253,11 +253,19 @@ class Importer {
 
   ImportResult Run() {
     if (!Load()) return std::move(result_);
-    Prepass();
-    if (!result_.errors.empty()) return std::move(result_);
-    for (const Object& object : objects_) ImportObject(object);
-    if (!result_.errors.empty()) return std::move(result_);
-    ShareSources();
+    // The un-derive steps read members of the shape compile.py writes; another shape (a number where an object
+    // belongs, deep inside) is bad input of the file being read, never a crash.
+    try {
+      Prepass();
+      if (!result_.errors.empty()) return std::move(result_);
+      for (const Object& object : objects_) ImportObject(object);
+      if (!result_.errors.empty()) return std::move(result_);
+      ShareSources();
+    } catch (const Json::exception& e) {
+      result_.errors.push_back(
+          Format({current_file_, "", absl::StrCat("not the JSON compile.py writes (", e.what(), ")")}));
+      return std::move(result_);
+    }
     for (const Object& object : objects_) result_.files.push_back(files_[object.name]);
     Generate();
     return std::move(result_);
@@ -377,6 +385,7 @@ class Importer {
     for (const Object& object : objects_) {
       if (object.kind != "join") continue;
       const std::string shown = "production/" + object.rel;
+      current_file_ = shown;
       auto check_part = [&](const Json& part, const std::string& pointer) {
         if (!part.is_object() || !part.contains("groupBy") || !part["groupBy"].is_object()) {
           result_.errors.push_back(Format({shown, pointer, "a join part needs its groupBy"}));
@@ -451,6 +460,7 @@ class Importer {
     std::vector<InputError> errors;
     ctx_.errors = &errors;
     ctx_.file = "production/" + object.rel;
+    current_file_ = ctx_.file;
     Definition definition;
     definition.choice = choice;
     if (object.kind == "group_by") {
@@ -700,6 +710,7 @@ class Importer {
   std::vector<Object> objects_;
   Context ctx_;
   std::set<std::string> in_progress_;
+  std::string current_file_;  // for errors
   std::map<std::string, FileResult> files_;
   std::map<std::string, std::string> summaries_;   // label -> summary
   std::map<std::string, Definition> definitions_;  // Chronon name -> what round-tripped

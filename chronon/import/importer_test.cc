@@ -213,6 +213,25 @@ TEST_F(ImporterTest, UnknownMemberNamesPointer) {
   EXPECT_TRUE(result.workspace.empty());
 }
 
+TEST_F(ImporterTest, UnexpectedShapeDeepInside) {
+  Write(root_ / "repo/production/joins/team_a/join.v1",
+        R"({"metaData": {"name": "team_a.join.v1"}, "left": {"events": {"table": "t"}},)"
+        R"( "joinParts": [{"groupBy": {"metaData": 7, "sources": []}}]})");
+  ImportResult result = Run();
+  ASSERT_EQ(result.errors.size(), 1u);
+  EXPECT_THAT(result.errors[0], HasSubstr("production/joins/team_a/join.v1: error: not the JSON compile.py writes"));
+  EXPECT_TRUE(result.workspace.empty());
+}
+
+TEST_F(ImporterTest, WrongTypeNamesPointer) {
+  Write(root_ / "repo/production/group_bys/team_a/gb.v1",
+        R"({"metaData": {"name": "team_a.gb.v1", "online": 2}, "keyColumns": "user"})");
+  ImportResult result = Run();
+  ASSERT_FALSE(result.errors.empty());
+  EXPECT_THAT(Errors(result), HasSubstr("at /keyColumns: expected an array, found a string"));
+  EXPECT_THAT(Errors(result), HasSubstr("at /metaData/online: expected 0 or 1 (a thrift boolean), found a number"));
+}
+
 TEST_F(ImporterTest, NameNotMatchingPath) {
   Write(root_ / "repo/production/group_bys/team_a/gb.v1", R"({"metaData": {"name": "team_a.other.v1"}})");
   ImportResult result = Run();

@@ -15,6 +15,7 @@
 #include "chronon/compiler.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 
 namespace chronon {
 namespace importer {
@@ -23,6 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using Json = nlohmann::ordered_json;
 
 constexpr char kTeams[] = R"({
   "default": {"table_properties": {"source": "chronon"}, "namespace": "default_db"},
@@ -192,6 +194,33 @@ helper { check_consistency: true consistency_sample_percent: 10 }
   EXPECT_THAT(File(result, "sources/BUILD"), HasSubstr("name = \"events\""));
   EXPECT_THAT(File(result, "group_bys/team_a/gb.v1.textproto"), HasSubstr(R"(sources { ref: "//sources:events" })"));
   EXPECT_THAT(text, HasSubstr(R"(left { ref: "//sources:events" })"));
+}
+
+// A file no definition reproduces is reported with the members that differ and left out, never approximated; what
+// embedded it inlines it instead of referencing it.
+TEST_F(ImporterTest, InexpressibleFileIsReportedAndLeftOut) {
+  Compile(Kind::kGroupBy, "//group_bys/team_a:gb.v1", "team_a.gb.v1", "", std::string("sources {") + kEvents + "}" + R"(
+key_columns: "user"
+aggregations { input_column: "amount" operation: SUM }
+meta_data { online: true }
+)");
+  Compile(Kind::kJoin, "//joins/team_a:join.v1", "team_a.join.v1", "joins/team_a/join.v1",
+          std::string("left {") + kEvents + "}" + R"(join_parts { group_by { ref: "//group_bys/team_a:gb.v1" } })");
+  // The GroupBy's own file, with customJson members in an order GroupBy() never writes.
+  Json group_by = Json::parse(deps_[0].summary)["object"];
+  group_by["metaData"]["customJson"] = R"({"groupby_tags": null, "lag": 0, "column_tags": {}})";
+  group_by["metaData"]["outputNamespace"] = "team_a_db";
+  Write(root_ / "repo/production/group_bys/team_a/gb.v1", group_by.dump(2));
+  ImportResult result = Run();
+  ASSERT_TRUE(result.errors.empty()) << Errors(result);
+  ASSERT_EQ(result.files.size(), 2u);
+  const FileResult& gb = result.files[0].rel == "group_bys/team_a/gb.v1" ? result.files[0] : result.files[1];
+  EXPECT_FALSE(gb.identical);
+  EXPECT_THAT(gb.pointers, ::testing::Contains("/metaData/customJson"));
+  EXPECT_EQ(result.identical(), 1);
+  EXPECT_EQ(result.workspace.count("group_bys/team_a/gb.v1.textproto"), 0u);
+  EXPECT_THAT(File(result, "BUILD"), Not(HasSubstr("gb.v1")));
+  EXPECT_THAT(File(result, "joins/team_a/join.v1.textproto"), HasSubstr(R"(name: "team_a.gb.v1")"));
 }
 
 TEST_F(ImporterTest, InvalidJsonNamesFileAndPosition) {

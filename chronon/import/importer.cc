@@ -828,7 +828,8 @@ int Main(int argc, char** argv) {
   std::cout << "read " << result.json_lines << " JSON lines, wrote " << result.textproto_lines
             << " textproto lines, in " << absl::StrFormat("%.2f", seconds) << " s\n";
   std::cout << "wrote " << options.to << "; build and compare it with:\n  cd " << options.to
-            << " && bazel build //:production && diff -r bazel-bin/production " << options.from << "/production\n";
+            << " && bazel build //:production && diff -r -x '.*' bazel-bin/production " << options.from
+            << "/production\n";
   return result.identical() == static_cast<int>(result.files.size()) ? 0 : 2;
 }
 

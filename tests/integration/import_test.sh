@@ -4,7 +4,7 @@
 # imported with `bazel run //tools:import`. Each new workspace is then built by Bazel, and every file it builds must
 # be byte-identical to the golden it came from (51/51). Derivable fields must really be gone: a GroupBy whose golden
 # has selects and wait_for_ dependencies is written without `selects` and without `helper { dependencies }`, and
-# no textproto carries customJson, argMap, dependencies, name or team. A --to that is not empty is refused.
+# no textproto carries an argMap; //:chronon.fix finds the imported deps in step. A --to that is not empty is refused.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -78,6 +78,13 @@ echo "GroupBys written without selects and dependencies: $bare"
 if grep -rn 'arg_map' --include='*.textproto' "$tmp/seed_ws" "$tmp/sample_ws"; then
   fail "an argMap was written instead of helper arguments"
 fi
+
+# The deps the importer wrote are exactly the refs of each textproto: //:chronon.fix finds nothing to change.
+if [[ ! -x $ROOT/node_modules/.bin/buildozer ]]; then
+  (cd "$ROOT" && npm ci --silent --no-audit --no-fund >/dev/null)
+fi
+bazel_in "$tmp/sample_ws" run //:chronon.fix -- --check 2>/dev/null | tail -n 1 | tee "$tmp/fix.log"
+grep -q '^56 Chronon targets, 0 out of step' "$tmp/fix.log" || fail "the imported deps are not what the refs need"
 
 # A --to that is not empty is refused and left alone.
 mkdir -p "$tmp/taken" && echo keep >"$tmp/taken/file"

@@ -783,7 +783,9 @@ int Main(int argc, char** argv) {
   // Under `bazel run`, relative paths are the user's, not the runfiles directory's.
   const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
   auto resolve = [&](std::string* path) {
-    if (cwd != nullptr && !path->empty() && (*path)[0] != '/') *path = absl::StrCat(cwd, "/", *path);
+    if (cwd != nullptr && !path->empty() && (*path)[0] != '/') {
+      *path = (fs::path(cwd) / *path).lexically_normal().string();
+    }
   };
   resolve(&options.from);
   resolve(&options.to);

@@ -33,7 +33,7 @@ done
 
 # Shut down the Bazel servers (and with them their persistent workers) of the in-tree workspaces the suite used;
 # the integration tests shut down those of their scratch workspaces themselves.
-for w in . examples tests/sample tests/broken tests/errors; do
+for w in . examples tests/sample tests/broken tests/errors tests/cookbook; do
   [[ -f $w/WORKSPACE ]] && (cd "$w" && bazel shutdown 2>/dev/null) || true
 done
 

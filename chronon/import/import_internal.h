@@ -1,0 +1,113 @@
+// Shared by the importer's per-concept files: the state of one import and the un-derive steps, the inverse of
+// the forward rules of compiler.cc (GroupBy(), Join(), StagingQuery(), Source helpers and compile.py).
+#ifndef CHRONON_IMPORT_IMPORT_INTERNAL_H_
+#define CHRONON_IMPORT_IMPORT_INTERNAL_H_
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "chronon/api.pb.h"
+#include "chronon/teams.h"
+#include "google/protobuf/message.h"
+#include "nlohmann/json.hpp"
+
+namespace chronon {
+namespace importer {
+
+using Json = nlohmann::ordered_json;
+
+// One object of production/: its kind, Chronon name, and where its target goes.
+struct Object {
+  std::string kind;  // "group_by", "join", "staging_query"
+  std::string rel;   // path under production/, e.g. "group_bys/team/module.var"
+  std::string name;  // metaData.name, "team.[sub.]module.var"
+  std::string team;
+  std::string package;  // "group_bys/team[/sub]"
+  std::string target;   // "module.var"
+  std::string label() const { return "//" + package + ":" + target; }
+  std::string text;  // the file as read
+  Json json;
+};
+
+// A problem with the input; the import stops and writes nothing.
+struct InputError {
+  std::string file;
+  std::string pointer;
+  std::string message;
+};
+
+// Authoring doubles written as integer literals (`sample_percent: 100`), by textproto field path
+// ("meta_data/sample_percent", "aggregations/2/helper/k").
+using IntegerDoubles = std::set<std::string>;
+
+// The engine JSON -> the thrift mirror, field for field (the inverse of ProtoToJson): thrift field names in
+// camelCase, booleans 1/0, enums as numbers, maps as objects. An unknown member or a value of the wrong type
+// is an InputError at its JSON pointer. `path` is the textproto path of `message` for IntegerDoubles.
+bool JsonToProto(const Json& json, const std::string& pointer, const std::string& path,
+                 google::protobuf::Message* message, IntegerDoubles* integers, std::vector<InputError>* errors,
+                 const std::string& file);
+
+// The textproto a person would write for `message`: one field per line, small messages on one line.
+std::string WriteTextproto(const google::protobuf::Message& message, const IntegerDoubles& integers);
+
+// What the un-derive steps read about the whole tree.
+struct Context {
+  const TeamConfig* teams = nullptr;
+  // Objects by Chronon name.
+  std::map<std::string, const Object*> by_name;
+  // A GroupBy's copy as embedded in a Join (what GroupBy() built, without team metadata), by name.
+  std::map<std::string, Json> embedded_group_bys;
+  // Staging query output table -> its label.
+  std::map<std::string, std::string> staging_query_tables;
+  // Names of the objects whose import round-tripped so far: the only ones a `ref` may name.
+  std::set<std::string> available;
+  // Sources shared as chronon_source targets: the serialized un-derived Source -> its label.
+  std::map<std::string, std::string> shared_sources;
+  std::string file;  // the file being imported, for errors
+  std::vector<InputError>* errors = nullptr;
+};
+
+// The choices an object's import may try; the first whose compile gives the input's bytes wins.
+struct Choices {
+  bool explicit_dependencies = false;  // helper { dependencies } instead of deriving them from the sources
+  bool refs = true;                    // refs to targets of their own (else inline)
+};
+
+// source_import.cc: a Source as written (a ref to a staging query's target when it reads its table).
+// `source` (a GroupBy's source or a Join's left) as a `ref` when it is one of ctx.shared_sources.
+void ShareSource(const Context& ctx, api::Source* source);
+
+void UnderiveSource(const Json& source, const std::string& pointer, const std::string& path, const Choices& choices,
+                    const Context& ctx, api::Source* out, IntegerDoubles* integers);
+
+// group_by_import.cc: `group_by` is the engine JSON of a GroupBy; `nested` when it sits inside a Join (then it keeps
+// its name).
+void UnderiveGroupBy(const Json& group_by, const std::string& pointer, const std::string& path, bool nested,
+                     const Choices& choices, const Context& ctx, api::GroupBy* out, IntegerDoubles* integers);
+
+// join_import.cc
+void UnderiveJoin(const Json& join, const std::string& pointer, const std::string& path, bool nested,
+                  const Choices& choices, const Context& ctx, api::Join* out, IntegerDoubles* integers);
+
+// staging_query_import.cc
+void UnderiveStagingQuery(const Json& staging_query, const Context& ctx, api::StagingQuery* out,
+                          IntegerDoubles* integers);
+
+// Shared helpers (importer.cc).
+void AddError(const Context& ctx, const std::string& pointer, const std::string& message);
+// Drops outputNamespace / tableProperties that the team config gives anyway, and the default schedule.
+void UnderiveTeamMetadata(const Json& meta_data, const std::string& team, bool keep_namespace, bool keep_properties,
+                          const Context& ctx, api::MetaData* out);
+// The JSON of `json` without the members in `drop`.
+Json Without(const Json& json, std::initializer_list<const char*> drop);
+std::string PathAppend(const std::string& path, const std::string& field, int index = -1);
+// The Python value of a helper argument, as a typed JsonField / JsonValue.
+void ToJsonField(const std::string& key, const Json& value, api::JsonField* out);
+void ToJsonValue(const Json& value, api::JsonValue* out);
+
+}  // namespace importer
+}  // namespace chronon
+
+#endif  // CHRONON_IMPORT_IMPORT_INTERNAL_H_

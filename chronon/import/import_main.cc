@@ -1,0 +1,3 @@
+#include "chronon/import/importer.h"
+
+int main(int argc, char** argv) { return chronon::importer::Main(argc, argv); }

@@ -1,0 +1,159 @@
+// Writes a definition the way a person would: one field per line, messages of scalars on one line when short.
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "chronon/import/import_internal.h"
+#include "chronon/json_writer.h"
+
+namespace chronon {
+namespace importer {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+constexpr size_t kOneLineLimit = 100;
+
+std::string Quote(const std::string& value) {
+  std::string out = "\"";
+  for (char c : value) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (u < 0x20 || u == 0x7f) {
+          out += absl::StrCat("\\", absl::Dec(u >> 6), absl::Dec((u >> 3) & 7), absl::Dec(u & 7));
+        } else {
+          out += c;  // UTF-8 bytes stay as they are
+        }
+    }
+  }
+  return out + "\"";
+}
+
+class Writer {
+ public:
+  explicit Writer(const IntegerDoubles& integers) : integers_(integers) {}
+
+  // The fields of `message` as lines (without indentation).
+  std::vector<std::string> Fields(const Message& message, const std::string& path) {
+    std::vector<std::string> lines;
+    const Reflection* r = message.GetReflection();
+    std::vector<const FieldDescriptor*> fields;
+    r->ListFields(message, &fields);
+    // The order of the Python helpers' arguments: what the object is, then its metadata, then helper arguments.
+    std::stable_sort(fields.begin(), fields.end(), [](const FieldDescriptor* a, const FieldDescriptor* b) {
+      auto rank = [](const FieldDescriptor* f) { return f->name() == "helper" ? 2 : f->name() == "meta_data" ? 1 : 0; };
+      return rank(a) < rank(b);
+    });
+    for (const FieldDescriptor* field : fields) {
+      const std::string field_path = PathAppend(path, field->name());
+      if (!field->is_repeated()) {
+        Field(message, field, -1, field_path, &lines);
+        continue;
+      }
+      const int size = r->FieldSize(message, field);
+      if (field->cpp_type() == FieldDescriptor::CPPTYPE_DOUBLE && size > 1) {
+        std::vector<std::string> values;
+        for (int i = 0; i < size; ++i) values.push_back(Scalar(message, field, i, absl::StrCat(field_path, "/", i)));
+        lines.push_back(absl::StrCat(field->name(), ": [", absl::StrJoin(values, ", "), "]"));
+        continue;
+      }
+      for (int i = 0; i < size; ++i) Field(message, field, i, absl::StrCat(field_path, "/", i), &lines);
+    }
+    return lines;
+  }
+
+ private:
+  void Field(const Message& message, const FieldDescriptor* field, int index, const std::string& path,
+             std::vector<std::string>* lines) {
+    if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
+      lines->push_back(absl::StrCat(field->name(), ": ", Scalar(message, field, index, path)));
+      return;
+    }
+    const Reflection* r = message.GetReflection();
+    const Message& child = index < 0 ? r->GetMessage(message, field) : r->GetRepeatedMessage(message, field, index);
+    std::vector<std::string> inner = Fields(child, path);
+    if (inner.empty()) {
+      lines->push_back(absl::StrCat(field->name(), " {}"));
+      return;
+    }
+    size_t width = field->name().size() + 4;
+    for (const std::string& line : inner) width += line.size() + 1;
+    // Only messages of scalars go on one line, and only short ones.
+    if (width <= kOneLineLimit && AllScalars(child)) {
+      lines->push_back(absl::StrCat(field->name(), " { ", absl::StrJoin(inner, " "), " }"));
+      return;
+    }
+    lines->push_back(absl::StrCat(field->name(), " {"));
+    for (const std::string& line : inner) {
+      // Nested lines already carry their own indentation after the first level.
+      lines->push_back(absl::StrCat("  ", line));
+    }
+    lines->push_back("}");
+  }
+
+  static bool AllScalars(const Message& message) {
+    std::vector<const FieldDescriptor*> fields;
+    message.GetReflection()->ListFields(message, &fields);
+    for (const FieldDescriptor* field : fields) {
+      if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) return false;
+    }
+    return true;
+  }
+
+  std::string Scalar(const Message& message, const FieldDescriptor* field, int index, const std::string& path) {
+    const Reflection* r = message.GetReflection();
+    const bool rep = index >= 0;
+    switch (field->cpp_type()) {
+      case FieldDescriptor::CPPTYPE_STRING:
+        return Quote(rep ? r->GetRepeatedString(message, field, index) : r->GetString(message, field));
+      case FieldDescriptor::CPPTYPE_DOUBLE: {
+        const double value = rep ? r->GetRepeatedDouble(message, field, index) : r->GetDouble(message, field);
+        if (integers_.count(path) && value == static_cast<double>(static_cast<int64_t>(value))) {
+          return absl::StrCat(static_cast<int64_t>(value));
+        }
+        return PythonFloatRepr(value);
+      }
+      case FieldDescriptor::CPPTYPE_BOOL:
+        return (rep ? r->GetRepeatedBool(message, field, index) : r->GetBool(message, field)) ? "true" : "false";
+      case FieldDescriptor::CPPTYPE_ENUM:
+        return (rep ? r->GetRepeatedEnum(message, field, index) : r->GetEnum(message, field))->name();
+      case FieldDescriptor::CPPTYPE_INT32:
+        return absl::StrCat(rep ? r->GetRepeatedInt32(message, field, index) : r->GetInt32(message, field));
+      case FieldDescriptor::CPPTYPE_INT64:
+        return absl::StrCat(rep ? r->GetRepeatedInt64(message, field, index) : r->GetInt64(message, field));
+      default:
+        return "";
+    }
+  }
+
+  const IntegerDoubles& integers_;
+};
+
+}  // namespace
+
+std::string WriteTextproto(const Message& message, const IntegerDoubles& integers) {
+  std::string out;
+  for (const std::string& line : Writer(integers).Fields(message, "")) absl::StrAppend(&out, line, "\n");
+  return out;
+}
+
+}  // namespace importer
+}  // namespace chronon

@@ -697,8 +697,11 @@ class Importer {
     result_.workspace["WORKSPACE"] =
         absl::StrCat("workspace(name = \"", options_.workspace_name,
                      "\")\n\nlocal_repository(\n    name = \"rules_chronon\",\n    path = \"", options_.rules,
-                     "\",\n)\n\nload(\"@rules_chronon//rules:repositories.bzl\", \"rules_chronon_dependencies\")\n\n"
-                     "rules_chronon_dependencies()\n");
+                     "\",\n)\n\nload(\"@rules_chronon//rules:repositories.bzl\", \"rules_chronon_dependencies\", "
+                     "\"rules_chronon_register_toolchains\")\n\n"
+                     "# The compiler built from the rules' sources: a local_repository of a checkout has no prebuilt "
+                     "one.\nrules_chronon_dependencies(compiler = \"source\")\n\n"
+                     "rules_chronon_register_toolchains(compiler = \"source\")\n");
     result_.workspace["teams.json"] = teams_text_;
   }
 

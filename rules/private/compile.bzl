@@ -64,6 +64,7 @@ def _compile_impl(ctx, kind):
     args.set_param_file_format("multiline")
     args.add(kind, format = "--kind=%s")
     args.add(str(ctx.label), format = "--label=%s")
+    args.add(ctx.workspace_name, format = "--workspace=%s")
     args.add(ctx.file.src, format = "--src=%s")
     inputs = [ctx.file.src]
     infos = [dep[ChrononInfo] for dep in ctx.attr.deps]

@@ -54,10 +54,11 @@ bool WriteFileAtomically(const std::string& path, const std::string& contents) {
 }
 
 int Usage(const std::string& problem, std::string* messages) {
-  *messages += "chronon_compiler: error: " + problem +
-               "\nusage: chronon_compiler --kind=source|group_by|join|staging_query --label=//pkg:target "
-               "[--name=team.name] --src=FILE [--teams=teams.json] [--dep=SUMMARY]... [--out_conf=FILE] "
-               "--out_summary=FILE\n";
+  *messages +=
+      "chronon_compiler: error: " + problem +
+      "\nusage: chronon_compiler --kind=source|group_by|join|staging_query --label=//pkg:target "
+      "[--name=team.name] [--workspace=NAME] --src=FILE [--teams=teams.json] [--dep=SUMMARY]... [--out_conf=FILE] "
+      "--out_summary=FILE\n";
   return 2;
 }
 
@@ -83,6 +84,8 @@ int RunCompileOrThrow(const std::vector<std::string>& args, std::string* message
       input.label = value;
     else if (flag == "--name")
       input.name = value;
+    else if (flag == "--workspace")
+      input.workspace = value;
     else if (flag == "--src")
       src = value;
     else if (flag == "--teams")

@@ -18,13 +18,24 @@ ToJsonOptions CompileContext::Options() {
 
 std::optional<Json> ResolveRef(CompileContext& ctx, const std::string& ref, const std::string& want_kind,
                                Location location) {
-  std::optional<Label> label = ResolveLabel(ref, ctx.label);
+  std::optional<Label> label = ResolveLabel(ref, ctx.label, ctx.main_repo);
   if (!label) {
-    ctx.diags->Error(location, "invalid-label",
-                     absl::StrCat("\"", ref, "\" is not a Bazel label (write \"//package:target\" or \":target\")"));
+    const std::string suggestion = SuggestLabel(ref);
+    ctx.diags->Error(
+        location, "invalid-label",
+        suggestion.empty()
+            ? absl::StrCat("\"", ref, "\" is not a Bazel label (write \"//package:target\" or \":target\")")
+            : absl::StrCat("\"", ref, "\" is not a Bazel label: a package starts with \"//\"; did you mean \"",
+                           suggestion, "\"?"));
     return std::nullopt;
   }
   const std::string canonical = label->ToString();
+  if (canonical == ctx.label.ToString()) {
+    ctx.diags->Error(location, "self-reference",
+                     absl::StrCat(ctx.target, " refers to itself; a ", want_kind,
+                                  " cannot be built from its own output: name another target"));
+    return std::nullopt;
+  }
   auto it = ctx.deps.find(canonical);
   if (it == ctx.deps.end()) {
     ctx.diags->Error(location, "missing-dependency",

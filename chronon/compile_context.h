@@ -52,8 +52,10 @@ struct CompileContext {
   std::string_view src_text;
   std::string target;  // its --label as given, for messages
   Label label;         // the same, parsed
-  std::string name;    // its Chronon name, "team.[sub.]module.var"; empty for sources
-  std::string team;    // the first component of the name; empty for sources
+  // The main workspace's name (--workspace): "@<it>//x:y" in a ref is the main repository's "//x:y".
+  std::string main_repo;
+  std::string name;  // its Chronon name, "team.[sub.]module.var"; empty for sources
+  std::string team;  // the first component of the name; empty for sources
 
   Diagnostics* diags;
   // JSON pointer -> where in the textproto it came from.

@@ -124,7 +124,8 @@ std::optional<Json> BuildNested(CompileContext& ctx, const google::protobuf::Mes
     std::optional<Json> object = ResolveRef(ctx, message.GetReflection()->GetString(message, ref), kind, location);
     if (!object) return Json::object();
     if (descriptor == api::Join::descriptor()) {
-      const Label parent_label = *ResolveLabel(message.GetReflection()->GetString(message, ref), ctx.label);
+      const Label parent_label =
+          *ResolveLabel(message.GetReflection()->GetString(message, ref), ctx.label, ctx.main_repo);
       const Dependency& parent = ctx.deps[parent_label.ToString()];
       auto module = [](const Label& l) { return l.name.substr(0, l.name.rfind('.')); };
       if (parent_label.repo == ctx.label.repo && parent_label.package == ctx.label.package &&
@@ -212,6 +213,7 @@ std::optional<CompileOutput> Run(const CompileInput& input, Diagnostics* diags) 
   CompileContext ctx(diags);
   ctx.src_text = input.src_text;
   ctx.target = input.label;
+  ctx.main_repo = input.workspace;
   ctx.name = input.name;
   ctx.teams_path = input.teams_path;
   ctx.nested = [&ctx](const google::protobuf::Message& message, const ParseInfoTree* tree, const std::string& pointer) {

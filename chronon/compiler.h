@@ -28,6 +28,8 @@ struct CompileInput {
   // The Bazel label of the target, e.g. "//joins/example_team:example_join.v1". Relative references in the
   // textproto (":x") resolve against its package.
   std::string label;
+  // The main workspace's name (ctx.workspace_name in the rules), so that "@<it>//x:y" in a ref means "//x:y".
+  std::string workspace;
   // The Chronon name, "team.[sub.]module.var" (compile.py's naming from where the definition lives); empty for
   // sources.
   std::string name;

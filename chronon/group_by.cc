@@ -339,8 +339,24 @@ void ValidateGroupBy(const CompileContext& ctx, const Json& g, const std::string
                                       "or bounded variant"));
     }
     bool agg_hourly = false;
-    for (const Json& window : aggregation.value("windows", Json::array())) {
+    const Json windows = aggregation.value("windows", Json::array());
+    for (size_t w = 0; w < windows.size(); ++w) {
+      const Json& window = windows[w];
       if (window.value("timeUnit", 1) == api::HOURS) agg_hourly = true;
+      // compile.py writes these as given; the engine then aggregates over nothing or fails at run time.
+      const std::string window_at = PointerAppend(at + "/windows", w);
+      const Json* length = Find(window, "length");
+      if (length == nullptr || !length->is_number_integer() || length->get<int64_t>() <= 0) {
+        ctx.diags->Error(ctx.Loc(length != nullptr ? window_at + "/length" : window_at), "window-length",
+                         absl::StrCat("a window needs a positive length, not ",
+                                      length != nullptr ? length->dump() : std::string("none"),
+                                      "; write `windows { length: 7 time_unit: DAYS }`, or leave `windows` out to "
+                                      "aggregate over all time"));
+      }
+      if (!window.contains("timeUnit")) {
+        ctx.diags->Error(ctx.Loc(window_at), "window-time-unit",
+                         "a window needs a `time_unit` (HOURS or DAYS): write `windows { length: 7 time_unit: DAYS }`");
+      }
     }
     if (agg_hourly && (snapshot || g.contains("backfillStartDate"))) {
       ctx.diags->Error(ctx.Loc(at + "/windows"), "hourly-window-with-snapshot",

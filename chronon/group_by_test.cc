@@ -122,5 +122,17 @@ TEST(ValidateGroupByTest, EventSourceWithoutTimeColumn) {
   EXPECT_EQ(diags.diagnostics()[0].id, "missing-time-column");
 }
 
+TEST(ValidateGroupByTest, WindowsNeedAPositiveLengthAndAUnit) {
+  Diagnostics diags("def.textproto", "//group_bys/team_a:gb.v1");
+  CompileContext ctx(&diags);
+  const Json group_by = Json::parse(R"({"sources": [{"events": {"table": "t", "query": {"selects": {"a": "a"},
+      "timeColumn": "ts"}}}], "aggregations": [{"inputColumn": "a", "operation": 7, "windows": [
+      {"length": -3, "timeUnit": 1}, {"timeUnit": 0}, {"length": 7}, {"length": 7, "timeUnit": 1}]}]})");
+  ValidateGroupBy(ctx, group_by, "");
+  std::vector<std::string> ids;
+  for (const auto& d : diags.diagnostics()) ids.push_back(d.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"window-length", "window-length", "window-time-unit"}));
+}
+
 }  // namespace
 }  // namespace chronon

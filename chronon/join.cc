@@ -345,6 +345,35 @@ std::optional<CompiledObject> CompileJoin(CompileContext& ctx, const api::Join& 
     }
   }
 
+  // The same GroupBy twice (or two parts whose prefix and name spell the same columns) gives duplicate output
+  // columns: compile.py writes the join, the engine fails on it at run time.
+  {
+    std::map<std::string, size_t> first_part;
+    const Json parts = j.value("joinParts", Json::array());
+    for (size_t i = 0; i < parts.size(); ++i) {
+      Json one = Json::object();
+      one["joinParts"] = Json::array({parts[i]});
+      std::vector<std::string> repeated;
+      size_t earlier = 0;
+      for (const std::string& column : JoinPartColumns(one)) {
+        auto [it, inserted] = first_part.emplace(column, i);
+        if (!inserted && it->second != i) {
+          if (repeated.empty()) earlier = it->second;
+          repeated.push_back(column);
+        }
+      }
+      if (repeated.empty()) continue;
+      const std::string name =
+          GetString(parts[i].value("groupBy", Json::object()).value("metaData", Json::object()), "name");
+      ctx.diags->Error(
+          ctx.Loc(PointerAppend("/joinParts", i)), "duplicate-join-part",
+          absl::StrCat("join_parts[", i, "] (", name, ") gives the same output columns as join_parts[", earlier, "]: ",
+                       repeated.size() <= 3
+                           ? absl::StrJoin(repeated, ", ")
+                           : absl::StrCat(repeated[0], ", ", repeated[1], ", ... (", repeated.size(), " columns)"),
+                       "; give one of them a distinct `prefix`, or remove the repeated part"));
+    }
+  }
   ValidateKeyMappings(j, ctx.Locator(), ctx.diags);
   ValidateProduction(j, ctx.name, ctx.Locator(), ctx.diags);
   ValidateDeprecation(j, "join", ctx.name, ctx.Locator(), ctx.diags);

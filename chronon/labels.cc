@@ -28,17 +28,32 @@ std::optional<Label> ParseAbsoluteLabel(absl::string_view text) {
   return label;
 }
 
-std::optional<Label> ResolveLabel(const std::string& text, const Label& current) {
+std::optional<Label> ResolveLabel(const std::string& text, const Label& current, const std::string& main_repo) {
   if (text.empty()) return std::nullopt;
   if (absl::StartsWith(text, "//")) {
     std::optional<Label> label = ParseAbsoluteLabel(text);
     if (label) label->repo = current.repo;
     return label;
   }
-  if (absl::StartsWith(text, "@")) return ParseAbsoluteLabel(text);
+  if (absl::StartsWith(text, "@")) {
+    std::optional<Label> label = ParseAbsoluteLabel(text);
+    if (label && !main_repo.empty() && label->repo == main_repo) label->repo.clear();
+    return label;
+  }
   const std::string name = absl::StartsWith(text, ":") ? text.substr(1) : text;
-  if (name.empty()) return std::nullopt;
+  // A target name has no ':'; "x:y" is a package written without its leading "//".
+  if (name.empty() || absl::StrContains(name, ':')) return std::nullopt;
   return Label{current.repo, current.package, std::string(name)};
+}
+
+std::string SuggestLabel(const std::string& text) {
+  if (text.empty() || absl::StartsWith(text, "//") || absl::StartsWith(text, "@") || absl::StartsWith(text, ":")) {
+    return "";
+  }
+  const size_t colon = text.find(':');
+  if (colon == std::string::npos || colon == 0 || text.find(':', colon + 1) != std::string::npos) return "";
+  const std::string suggestion = "//" + text;
+  return ParseAbsoluteLabel(suggestion) ? suggestion : "";
 }
 
 }  // namespace chronon

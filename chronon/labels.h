@@ -22,8 +22,13 @@ struct Label {
 std::optional<Label> ParseAbsoluteLabel(absl::string_view text);
 
 // Resolves a label written in a textproto against the label of the target being compiled: "//x:y" stays in
-// `current`'s repository, "@r//x:y" names its own, ":y" and "y" are in `current`'s package.
-std::optional<Label> ResolveLabel(const std::string& text, const Label& current);
+// `current`'s repository, "@r//x:y" names its own, ":y" and "y" are in `current`'s package. "@<main_repo>//x:y"
+// (the main workspace's own name, as Bazel's `workspace(name = ...)` gives it) is the main repository, "//x:y".
+// nullopt for anything else, among them "x:y" (a package without `//`; see SuggestLabel).
+std::optional<Label> ResolveLabel(const std::string& text, const Label& current, const std::string& main_repo = "");
+
+// For text that ResolveLabel refuses, the label the user probably meant ("x:y" -> "//x:y"), or "" when none.
+std::string SuggestLabel(const std::string& text);
 
 }  // namespace chronon
 

@@ -39,6 +39,22 @@ TEST(LabelsTest, ResolvesAgainstTheCurrentTarget) {
   EXPECT_FALSE(ResolveLabel(":", current));
 }
 
+TEST(LabelsTest, TheMainWorkspaceNameIsTheMainRepository) {
+  const Label current{"", "joins/team_a", "j.v1"};
+  EXPECT_EQ(ResolveLabel("@my_ws//sources:x", current, "my_ws")->ToString(), "//sources:x");
+  EXPECT_EQ(ResolveLabel("@other//sources:x", current, "my_ws")->ToString(), "@other//sources:x");
+  EXPECT_EQ(ResolveLabel("@my_ws//sources:x", current)->ToString(), "@my_ws//sources:x");
+}
+
+TEST(LabelsTest, APackageWithoutSlashesIsRefusedWithASuggestion) {
+  const Label current{"", "joins/team_a", "j.v1"};
+  EXPECT_FALSE(ResolveLabel("sources:x", current));
+  EXPECT_EQ(SuggestLabel("sources:x"), "//sources:x");
+  EXPECT_EQ(SuggestLabel("a/b:x"), "//a/b:x");
+  EXPECT_EQ(SuggestLabel(":x"), "");
+  EXPECT_EQ(SuggestLabel("a:b:c"), "");
+}
+
 TEST_F(ReferenceTest, RelativeReferencesResolveInThePackage) {
   ASSERT_TRUE(Compile(Kind::kSource, "//joins/team_a:events", "", kEvents).output);
   Result r = Compile(Kind::kJoin, "//joins/team_a:j.v1", "team_a.j.v1", "left { ref: \":events\" }\n");

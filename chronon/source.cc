@@ -63,7 +63,7 @@ Json BuildSource(CompileContext& ctx, const api::Source& source, const ParseInfo
     }
     std::optional<Json> sq = ResolveRef(ctx, *m.staging_query, "staging_query", location);
     if (!sq) continue;
-    const Dependency& dep = ctx.deps[ResolveLabel(*m.staging_query, ctx.label)->ToString()];
+    const Dependency& dep = ctx.deps[ResolveLabel(*m.staging_query, ctx.label, ctx.main_repo)->ToString()];
     Json member = Json::object();
     member[m.table_field] = dep.extra.value("outputTable", "");
     for (auto& [key, value] : out[m.member].items()) member[key] = value;

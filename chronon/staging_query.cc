@@ -15,6 +15,11 @@ namespace chronon {
 
 std::optional<CompiledObject> CompileStagingQuery(CompileContext& ctx, const api::StagingQuery& staging_query,
                                                   const ParseInfoTree& tree) {
+  // Like a GroupBy's or a Join's: the name and team come from where the definition lives, never from meta_data
+  // (a StagingQuery's dependencies and custom_json are the user's, as StagingQuery(metaData=...) takes them).
+  const ParseInfoTree* meta_tree = NestedTree(&tree, api::StagingQuery::descriptor(), "meta_data", -1);
+  RejectDerivedName(ctx, staging_query.meta_data(), meta_tree);
+  RejectDerivedTeam(ctx, staging_query.meta_data(), meta_tree);
   ToJsonOptions options = ctx.Options();
   Json s = ProtoToJson(staging_query, &tree, "", options);
   Json& meta_data = s["metaData"];

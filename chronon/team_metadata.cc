@@ -60,10 +60,14 @@ void RejectDerivedMetaData(CompileContext& ctx, const api::MetaData& meta_data, 
                      absl::StrCat("meta_data.dependencies is derived by ", owner,
                                   "(); write explicit dependencies as `helper { dependencies: \"...\" }`"));
   }
-  if (meta_data.has_team()) {
-    ctx.diags->Error(At(tree, d, "team"), "derived-field",
-                     "meta_data.team is derived from where the definition lives (its team folder)");
-  }
+  RejectDerivedTeam(ctx, meta_data, tree);
+}
+
+void RejectDerivedTeam(CompileContext& ctx, const api::MetaData& meta_data, const ParseInfoTree* tree) {
+  if (!meta_data.has_team()) return;
+  ctx.diags->Error(
+      At(tree, api::MetaData::descriptor(), "team"), "derived-field",
+      absl::StrCat("meta_data.team is derived from where the definition lives (its team folder): ", ctx.team));
 }
 
 void RejectDerivedName(CompileContext& ctx, const api::MetaData& meta_data, const ParseInfoTree* tree) {

@@ -24,6 +24,9 @@ void SetTeamMetadata(CompileContext& ctx, Json* object, const std::string& team,
 void RejectDerivedMetaData(CompileContext& ctx, const api::MetaData& meta_data, const ParseInfoTree* tree,
                            const char* owner);
 
+// derived-field error for meta_data.team set by hand (every kind: the team is the folder the definition lives in).
+void RejectDerivedTeam(CompileContext& ctx, const api::MetaData& meta_data, const ParseInfoTree* tree);
+
 // derived-field error for a meta_data.name written in a top-level definition (module naming gives it).
 void RejectDerivedName(CompileContext& ctx, const api::MetaData& meta_data, const ParseInfoTree* tree);
 

@@ -1,5 +1,6 @@
 """The rules that compile Chronon definitions: one ChrononCompile action per target."""
 
+load(":names.bzl", "LENGTH_RULE", "MAX_NAME_LENGTH")
 load(":providers.bzl", "ChrononInfo")
 load(":toolchain.bzl", "TOOLCHAIN_TYPE", "chronon_tools")
 
@@ -36,6 +37,11 @@ def chronon_name(kind, package, name):
         ).format(kind = kind, folder = folder, package = package))
     team = parts[index + 1]
     rest = parts[index + 2:] + [name]
+    if len(".".join(rest)) > MAX_NAME_LENGTH:
+        return struct(name = None, team = None, error = (
+            "its Chronon file name production/{folder}/{team}/{file}... (the sub-folders under {folder}/{team}/ " +
+            "and the target name, joined by dots) is {length} characters long. {rule}"
+        ).format(folder = folder, team = team, file = ".".join(rest)[:40], length = len(".".join(rest)), rule = LENGTH_RULE))
     return struct(name = ".".join([team] + rest), team = team, error = None)
 
 def _summary_path(info):
@@ -64,6 +70,7 @@ def _compile_impl(ctx, kind):
     args.set_param_file_format("multiline")
     args.add(kind, format = "--kind=%s")
     args.add(str(ctx.label), format = "--label=%s")
+    args.add(ctx.workspace_name, format = "--workspace=%s")
     args.add(ctx.file.src, format = "--src=%s")
     inputs = [ctx.file.src]
     infos = [dep[ChrononInfo] for dep in ctx.attr.deps]

@@ -10,6 +10,14 @@ Bazel 4.2.3 accepts is refused here, with this message, before any action runs.
 
 NAME_RULE = "ASCII letters, digits, `_`, `-` and `.`"
 
+# File names are limited to 255 bytes, and Bazel derives longer ones from a target name (the longest:
+# `<name>.columns.sh.runfiles_manifest`, 29 more); a 240-character name fails with "failed to delete output files".
+MAX_NAME_LENGTH = 200
+
+LENGTH_RULE = ("A Chronon target name, each package path component and the Chronon file name under " +
+               "production/ may have at most {} characters (file names derived from them must stay under the " +
+               "file system's 255 bytes).").format(MAX_NAME_LENGTH)
+
 _ALLOWED = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-."
 
 # Printable ASCII. Bazel refuses control characters in labels, so in a name it accepted, any other character is a
@@ -54,9 +62,12 @@ def check_name(macro, name, paths = {}):
     """
     package = native.package_name()
     problems = []
+    too_long = []
     bad = _first_bad(name)
     if bad:
         problems.append("its name contains " + bad)
+    if len(name) > MAX_NAME_LENGTH:
+        too_long.append("its name is {} characters long".format(len(name)))
     checked = [("package path", package)] + [("`{}`".format(k), v) for k, v in paths.items()]
     for what, path in checked:
         for part in path.split("/") if path else []:
@@ -64,13 +75,22 @@ def check_name(macro, name, paths = {}):
             if bad:
                 problems.append("its {} component \"{}\" contains {}".format(what, part, bad))
                 break
-    if problems:
-        fail("{} //{}:{}: {}. The name and package path of a Chronon target may contain only {}.".format(
+        for part in path.split("/") if path else []:
+            if len(part) > MAX_NAME_LENGTH:
+                too_long.append("its {} component \"{}...\" is {} characters long".format(what, part[:20], len(part)))
+                break
+    if problems or too_long:
+        rules = []
+        if problems:
+            rules.append("The name and package path of a Chronon target may contain only {}.".format(NAME_RULE))
+        if too_long:
+            rules.append(LENGTH_RULE)
+        fail("{} //{}:{}: {}. {}".format(
             macro,
             package,
-            name,
-            "; ".join(problems),
-            NAME_RULE,
+            name[:60] + "..." if len(name) > 60 else name,
+            "; ".join(problems + too_long),
+            " ".join(rules),
         ))
 
 def check_ascii_label(macro, name, attribute, value):

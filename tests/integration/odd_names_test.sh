@@ -6,6 +6,7 @@
 #      pass `bazel test //:production_test`;
 #  (b) every other character Bazel accepts in a target name (quotes, `$`, space, backtick, `;`, `\`, `*`, `%`, `+`,
 #      `@`, `=`, `,`, `/`, non-ASCII letters), and some in a package path, fail at load time with that message;
+#      a 240-character name fails at load time with the length limit;
 #  (c) a name built to run a command through the `.columns` launcher (which wrote `exec cat '<path>'` unquoted) is
 #      refused at load time, and a `.columns` launcher whose name holds the same payload and every quoting
 #      character (the private rule, without the load-time check) prints its columns: nothing is ever executed.
@@ -135,6 +136,14 @@ for case in "${cases[@]}"; do
   IFS='|' read -r key char _ <<<"$case"
   group_by_package "group_bys/example_team/rejected/$key" "x${char}y.v1"
 done
+# A name too long for the file names Bazel derives from it (240 characters failed with "failed to delete output
+# files"): refused with the length limit.
+long_name=$(printf 'x%.0s' {1..237}).v1
+group_by_package "group_bys/example_team/rejected/long" "$long_name"
+# Each part within the limit, but the Chronon file name under production/ (sub-folders and name joined) beyond it:
+# refused when the target is analyzed.
+long_dir=$(printf 'd%.0s' {1..150})
+group_by_package "group_bys/example_team/rejected/$long_dir" "$(printf 'n%.0s' {1..60}).v1"
 # Package path components become the team and sub-folders of the Chronon name (Bazel itself refuses non-ASCII ones
 # and `\`, and `//...` skips them).
 group_by_package "group_bys/example_team/rejected/sub dir" "g.v1"
@@ -191,6 +200,10 @@ for case in "${cases[@]}"; do
   IFS='|' read -r key char description <<<"$case"
   expect_refused "chronon_group_by //group_bys/example_team/rejected/$key:x${char}y.v1: its name contains $description"
 done
+expect_refused "chronon_group_by //group_bys/example_team/rejected/long:${long_name:0:60}...: its name is 240 characters long" \
+  "may have at most 200 characters"
+expect_refused "its Chronon file name production/group_bys/example_team/rejected.${long_dir:0:31}... (the sub-folders" \
+  "may have at most 200 characters"
 for dir in "sub dir" "sub'dir" 'sub$dir'; do
   expect_refused "chronon_group_by //group_bys/example_team/rejected/$dir:g.v1: its package path component \"$dir\""
 done

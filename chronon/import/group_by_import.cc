@@ -2,6 +2,7 @@
 // adds for keys and inputs, the wait_for_ dependencies, customJson (lag, tags, kwargs), argMap and the metadata
 // compile.py fills are dropped or turned back into `helper { }` arguments.
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "chronon/import/import_internal.h"

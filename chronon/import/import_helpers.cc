@@ -1,30 +1,12 @@
 // Shared helpers of the per-concept un-derive files (import_internal.h).
-#include <unistd.h>
+#include <initializer_list>
+#include <string>
 
-#include <algorithm>
-#include <chrono>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
-#include <set>
-#include <sstream>
-
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
-#include "chronon/compiler.h"
 #include "chronon/import/import_internal.h"
-#include "chronon/import/import_session.h"
-#include "chronon/json_writer.h"
-#include "chronon/proto_json.h"
 
 namespace chronon {
 namespace importer {
-
-namespace fs = std::filesystem;
 
 void AddError(const Context& ctx, const std::string& pointer, const std::string& message) {
   ctx.errors->push_back({ctx.file, pointer, message});
@@ -93,19 +75,6 @@ void ToJsonField(const std::string& key, const Json& value, api::JsonField* out)
     default:
       break;
   }
-}
-
-void UnderiveTeamMetadata(const Json& meta_data, const std::string& team, bool keep_namespace, bool keep_properties,
-                          const Context& ctx, api::MetaData* out) {
-  if (!keep_namespace && meta_data.contains("outputNamespace")) {
-    std::optional<Json> ns = ctx.teams->Get(team, "namespace");
-    if (ns && *ns == meta_data["outputNamespace"]) out->clear_output_namespace();
-  }
-  if (!keep_properties && meta_data.contains("tableProperties")) {
-    std::optional<Json> properties = ctx.teams->Get(team, "table_properties");
-    if (properties && properties->dump() == meta_data["tableProperties"].dump()) out->clear_table_properties();
-  }
-  if (out->offline_schedule() == "@daily") out->clear_offline_schedule();
 }
 
 }  // namespace importer

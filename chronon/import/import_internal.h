@@ -1,5 +1,6 @@
 // Shared by the importer's per-concept files: the state of one import and the un-derive steps, the inverse of
-// the forward rules of compiler.cc (GroupBy(), Join(), StagingQuery(), Source helpers and compile.py).
+// the forward rules (GroupBy(), Join(), StagingQuery(), Source helpers and compile.py). Each concept's un-derive
+// rules sit beside its forward rules: chronon/<concept>_import.cc next to chronon/<concept>.cc.
 #ifndef CHRONON_IMPORT_IMPORT_INTERNAL_H_
 #define CHRONON_IMPORT_IMPORT_INTERNAL_H_
 
@@ -75,29 +76,30 @@ struct Choices {
   bool refs = true;                    // refs to targets of their own (else inline)
 };
 
-// source_import.cc: a Source as written (a ref to a staging query's target when it reads its table).
-// `source` (a GroupBy's source or a Join's left) as a `ref` when it is one of ctx.shared_sources.
+// chronon/source_import.cc (beside source.cc): a Source as written (a ref to a staging query's target when it reads its
+// table). `source` (a GroupBy's source or a Join's left) as a `ref` when it is one of ctx.shared_sources.
 void ShareSource(const Context& ctx, api::Source* source);
 
 void UnderiveSource(const Json& source, const std::string& pointer, const std::string& path, const Choices& choices,
                     const Context& ctx, api::Source* out, IntegerDoubles* integers);
 
-// group_by_import.cc: `group_by` is the engine JSON of a GroupBy; `nested` when it sits inside a Join (then it keeps
-// its name).
+// chronon/group_by_import.cc (beside group_by.cc): `group_by` is the engine JSON of a GroupBy; `nested` when it sits
+// inside a Join (then it keeps its name).
 void UnderiveGroupBy(const Json& group_by, const std::string& pointer, const std::string& path, bool nested,
                      const Choices& choices, const Context& ctx, api::GroupBy* out, IntegerDoubles* integers);
 
-// join_import.cc
+// chronon/join_import.cc (beside join.cc)
 void UnderiveJoin(const Json& join, const std::string& pointer, const std::string& path, bool nested,
                   const Choices& choices, const Context& ctx, api::Join* out, IntegerDoubles* integers);
 
-// staging_query_import.cc
+// chronon/staging_query_import.cc (beside staging_query.cc)
 void UnderiveStagingQuery(const Json& staging_query, const Context& ctx, api::StagingQuery* out,
                           IntegerDoubles* integers);
 
-// Shared helpers (importer.cc).
+// Shared helpers (import_helpers.cc).
 void AddError(const Context& ctx, const std::string& pointer, const std::string& message);
-// Drops outputNamespace / tableProperties that the team config gives anyway, and the default schedule.
+// chronon/team_metadata_import.cc (beside team_metadata.cc): drops outputNamespace / tableProperties that the
+// team config gives anyway, and the default schedule.
 void UnderiveTeamMetadata(const Json& meta_data, const std::string& team, bool keep_namespace, bool keep_properties,
                           const Context& ctx, api::MetaData* out);
 // The JSON of `json` without the members in `drop`.

@@ -1,4 +1,4 @@
-// Join, the inverse of BuildJoin / CompileJoin (compiler.cc): the left's `ts` select, the wait_for_ dependencies,
+// Join, the inverse of BuildJoin / CompileJoin (join.cc): the left's `ts` select, the wait_for_ dependencies,
 // customJson (check_consistency, lag, additional_args/env, tags, kwargs), the label part's metadata, the logged
 // bootstrap part and the external sources' derived schemas are dropped or turned back into `helper { }` arguments;
 // a GroupBy with a file of its own in production/ becomes a `ref`.

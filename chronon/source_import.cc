@@ -1,4 +1,4 @@
-// Sources, the inverse of BuildSource (compiler.cc): a table that a staging query of production/ writes becomes a
+// Sources, the inverse of BuildSource (source.cc): a table that a staging query of production/ writes becomes a
 // `staging_query` reference (StagingQueryEventSource / StagingQueryEntitySource), a JoinSource's parent a `ref`.
 #include "chronon/import/import_internal.h"
 #include "chronon/proto_json.h"

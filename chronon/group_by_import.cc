@@ -1,4 +1,4 @@
-// GroupBy, the inverse of BuildGroupBy / BuildAggregations / CompileGroupBy (compiler.cc): the selects GroupBy()
+// GroupBy, the inverse of BuildGroupBy / BuildAggregations / CompileGroupBy (group_by.cc): the selects GroupBy()
 // adds for keys and inputs, the wait_for_ dependencies, customJson (lag, tags, kwargs), argMap and the metadata
 // compile.py fills are dropped or turned back into `helper { }` arguments.
 #include "absl/strings/numbers.h"

@@ -1,4 +1,4 @@
-// StagingQuery, the inverse of CompileStagingQuery (compiler.cc): name, team and the team's metadata are dropped.
+// StagingQuery, the inverse of CompileStagingQuery (staging_query.cc): name, team and the team's metadata are dropped.
 #include "chronon/import/import_internal.h"
 
 namespace chronon {

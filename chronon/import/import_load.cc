@@ -1,0 +1,172 @@
+// Reading production/ and teams.json (import_session.h).
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "chronon/compiler.h"
+#include "chronon/import/import_internal.h"
+#include "chronon/import/import_session.h"
+#include "chronon/json_writer.h"
+#include "chronon/proto_json.h"
+
+namespace chronon {
+namespace importer {
+
+namespace fs = std::filesystem;
+
+bool Importer::Load() {
+  const fs::path root(from_);
+  if (!ReadFile(root / "teams.json", &teams_text_)) {
+    result_.errors.push_back(
+        absl::StrCat((root / "teams.json").string(), ": error: cannot read the team config [import-bad-input]"));
+    return false;
+  }
+  absl::StatusOr<TeamConfig> teams = TeamConfig::Parse(teams_text_);
+  if (!teams.ok()) {
+    result_.errors.push_back(
+        absl::StrCat((root / "teams.json").string(), ": error: ", teams.status().message(), " [import-bad-input]"));
+    return false;
+  }
+  teams_ = *std::move(teams);
+  const fs::path production = root / "production";
+  std::error_code ec;
+  if (!fs::is_directory(production, ec)) {
+    result_.errors.push_back(
+        absl::StrCat(production.string(), ": error: no production/ tree (what compile.py writes) [import-bad-input]"));
+    return false;
+  }
+  for (const KindDir& kind : kKinds) {
+    const fs::path dir = production / kind.dir;
+    if (!fs::is_directory(dir, ec)) continue;
+    std::vector<fs::path> paths;
+    for (const auto& team_dir : fs::directory_iterator(dir)) {
+      const std::string team = team_dir.path().filename().string();
+      if (absl::StartsWith(team, ".")) continue;
+      if (!team_dir.is_directory()) {
+        result_.errors.push_back(
+            absl::StrCat(team_dir.path().string(), ": error: expected a team directory [import-bad-input]"));
+        continue;
+      }
+      for (const auto& file : fs::directory_iterator(team_dir.path())) {
+        if (absl::StartsWith(file.path().filename().string(), ".")) continue;
+        paths.push_back(file.path());
+      }
+    }
+    std::sort(paths.begin(), paths.end());
+    for (const fs::path& path : paths) LoadFile(path, kind);
+  }
+  if (objects_.empty() && result_.errors.empty()) {
+    result_.errors.push_back(
+        absl::StrCat(production.string(), ": error: no GroupBy, Join or StagingQuery files found [import-bad-input]"));
+  }
+  return result_.errors.empty();
+}
+
+void Importer::LoadFile(const fs::path& path, const KindDir& kind) {
+  const std::string team = path.parent_path().filename().string();
+  const std::string file = path.filename().string();
+  Object object;
+  object.kind = kind.kind;
+  object.rel = absl::StrCat(kind.dir, "/", team, "/", file);
+  const std::string shown = absl::StrCat("production/", object.rel);
+  auto error = [&](const std::string& pointer, const std::string& message) {
+    result_.errors.push_back(Format({shown, pointer, message}));
+  };
+  if (!fs::is_regular_file(path)) return error("", "expected a file written by compile.py");
+  if (!ReadFile(path, &object.text)) return error("", "cannot read the file");
+  result_.json_lines += CountLines(object.text);
+  try {
+    object.json = Json::parse(object.text);
+  } catch (const Json::parse_error& e) {
+    size_t line = 1, column = 1;
+    for (size_t i = 0; i + 1 < e.byte && i < object.text.size(); ++i) {
+      if (object.text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    result_.errors.push_back(
+        absl::StrCat(shown, ":", line, ":", column, ": error: invalid JSON (", e.what(), ") [import-bad-input]"));
+    return;
+  }
+  if (!object.json.is_object()) return error("", "expected a JSON object");
+  const Json meta = object.json.value("metaData", Json());
+  if (!meta.is_object() || !meta.contains("name") || !meta["name"].is_string()) {
+    return error("/metaData/name", "missing: compile.py always writes the object's name");
+  }
+  object.name = meta["name"].get<std::string>();
+  object.team = team;
+  const std::string expected = absl::StrCat(team, ".", file);
+  if (object.name != expected) {
+    return error("/metaData/name",
+                 absl::StrCat("\"", object.name, "\" does not match the file's path (compile.py names ", shown, " \"",
+                              expected, "\")"));
+  }
+  std::vector<std::string> parts = absl::StrSplit(file, '.');
+  if (parts.size() < 2 || std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
+    return error("/metaData/name",
+                 absl::StrCat("\"", object.name, "\" is not team.[sub.]module.var, the name compile.py gives"));
+  }
+  object.package = absl::StrCat(kind.dir, "/", team);
+  for (size_t i = 0; i + 2 < parts.size(); ++i) absl::StrAppend(&object.package, "/", parts[i]);
+  object.target = absl::StrCat(parts[parts.size() - 2], ".", parts.back());
+  for (char c : object.package + object.target) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.' && c != '/') {
+      return error("/metaData/name",
+                   absl::StrCat("\"", object.name, "\" has characters a Bazel target name cannot hold here"));
+    }
+  }
+  objects_.push_back(std::move(object));
+}
+
+void Importer::Prepass() {
+  for (const Object& object : objects_) ctx_.by_name[object.name] = &object;
+  ctx_.teams = &teams_;
+  for (const Object& object : objects_) {
+    if (object.kind != "join") continue;
+    const std::string shown = "production/" + object.rel;
+    current_file_ = shown;
+    auto check_part = [&](const Json& part, const std::string& pointer) {
+      if (!part.is_object() || !part.contains("groupBy") || !part["groupBy"].is_object()) {
+        result_.errors.push_back(Format({shown, pointer, "a join part needs its groupBy"}));
+        return;
+      }
+      const Json& group_by = part["groupBy"];
+      const std::string name = group_by.value("metaData", Json::object()).value("name", "");
+      auto present = ctx_.by_name.find(name);
+      if (!group_by.contains("sources") && (present == ctx_.by_name.end() || present->second->kind != "group_by")) {
+        result_.errors.push_back(Format({shown, pointer + "/groupBy",
+                                         absl::StrCat("refers to GroupBy \"", name,
+                                                      "\", which is neither inline (no sources) nor in "
+                                                      "production/group_bys/")}));
+        return;
+      }
+      if (!ctx_.embedded_group_bys.count(name)) ctx_.embedded_group_bys[name] = group_by;
+    };
+    const Json parts = object.json.value("joinParts", Json::array());
+    for (size_t i = 0; parts.is_array() && i < parts.size(); ++i) {
+      check_part(parts[i], PointerAppend("/joinParts", i));
+    }
+    const Json labels = object.json.value("labelPart", Json::object()).value("labels", Json::array());
+    for (size_t i = 0; labels.is_array() && i < labels.size(); ++i) {
+      check_part(labels[i], PointerAppend("/labelPart/labels", i));
+    }
+  }
+}
+
+}  // namespace importer
+}  // namespace chronon

@@ -1,0 +1,224 @@
+// Each object un-derived, compiled and compared with its bytes, trying the choices in order (import_session.h).
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "chronon/compiler.h"
+#include "chronon/import/import_internal.h"
+#include "chronon/import/import_session.h"
+#include "chronon/json_writer.h"
+#include "chronon/proto_json.h"
+
+namespace chronon {
+namespace importer {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The members that differ between two JSON trees, as JSON pointers.
+void Differences(const Json& want, const Json& got, const std::string& pointer, std::vector<std::string>* out) {
+  if (out->size() >= 20) return;
+  if (want.is_object() && got.is_object()) {
+    std::vector<std::string> want_keys, got_keys;
+    for (const auto& [key, value] : want.items()) want_keys.push_back(key);
+    for (const auto& [key, value] : got.items()) got_keys.push_back(key);
+    for (const auto& [key, value] : want.items()) {
+      if (!got.contains(key)) {
+        out->push_back(PointerAppend(pointer, key) + " (missing)");
+      } else {
+        Differences(value, got[key], PointerAppend(pointer, key), out);
+      }
+    }
+    for (const auto& [key, value] : got.items()) {
+      if (!want.contains(key)) out->push_back(PointerAppend(pointer, key) + " (extra)");
+    }
+    std::vector<std::string> common_want, common_got;
+    for (const std::string& k : want_keys)
+      if (got.contains(k)) common_want.push_back(k);
+    for (const std::string& k : got_keys)
+      if (want.contains(k)) common_got.push_back(k);
+    if (common_want != common_got) out->push_back((pointer.empty() ? "/" : pointer) + " (member order)");
+    return;
+  }
+  if (want.is_array() && got.is_array()) {
+    for (size_t i = 0; i < std::max(want.size(), got.size()); ++i) {
+      if (i >= want.size()) {
+        out->push_back(PointerAppend(pointer, i) + " (extra)");
+      } else if (i >= got.size()) {
+        out->push_back(PointerAppend(pointer, i) + " (missing)");
+      } else {
+        Differences(want[i], got[i], PointerAppend(pointer, i), out);
+      }
+    }
+    return;
+  }
+  if (want.dump() != got.dump() || want.type() != got.type()) out->push_back(pointer.empty() ? "/" : pointer);
+}
+
+// The Chronon names an object's JSON mentions (embedded GroupBys and Joins), other than its own.
+void CollectNames(const Json& json, const std::string& self, std::set<std::string>* names) {
+  if (json.is_object()) {
+    auto meta = json.find("metaData");
+    if (meta != json.end() && meta->is_object() && meta->contains("name") && (*meta)["name"].is_string()) {
+      const std::string name = (*meta)["name"].get<std::string>();
+      if (name != self) names->insert(name);
+    }
+    for (const auto& [key, value] : json.items()) CollectNames(value, self, names);
+  } else if (json.is_array()) {
+    for (const Json& value : json) CollectNames(value, self, names);
+  }
+}
+
+std::string SanitizeName(const std::string& text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') c = '_';
+  }
+  return out;
+}
+
+}  // namespace
+
+void CollectRefs(const google::protobuf::Message& message, std::set<std::string>* refs) {
+  const auto* r = message.GetReflection();
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  r->ListFields(message, &fields);
+  for (const auto* field : fields) {
+    if (field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
+      if (field->is_repeated()) {
+        for (int i = 0; i < r->FieldSize(message, field); ++i)
+          CollectRefs(r->GetRepeatedMessage(message, field, i), refs);
+      } else {
+        CollectRefs(r->GetMessage(message, field), refs);
+      }
+    } else if ((field->name() == "ref" || field->name() == "staging_query") &&
+               field->type() == google::protobuf::FieldDescriptor::TYPE_STRING && !field->is_repeated()) {
+      refs->insert(r->GetString(message, field));
+    }
+  }
+}
+
+// Imports `object` after what it embeds; the first choice whose compile gives the input's bytes wins.
+void Importer::ImportObject(const Object& object) {
+  if (files_.count(object.name) || in_progress_.count(object.name)) return;
+  in_progress_.insert(object.name);
+  std::set<std::string> names;
+  CollectNames(object.json, object.name, &names);
+  for (const std::string& name : names) {
+    auto it = ctx_.by_name.find(name);
+    if (it != ctx_.by_name.end()) ImportObject(*it->second);
+  }
+  // Staging queries first: sources read their tables.
+  if (object.kind != "staging_query") {
+    for (const Object& other : objects_) {
+      if (other.kind == "staging_query") ImportObject(other);
+    }
+  }
+  FileResult file;
+  file.rel = object.rel;
+  file.label = object.label();
+  for (const Choices& choice : kChoices) {
+    std::string reason;
+    std::vector<std::string> pointers;
+    if (Attempt(object, choice, &reason, &pointers)) {
+      file.identical = true;
+      break;
+    }
+    if (!result_.errors.empty()) break;
+    if (file.reason.empty()) {
+      file.reason = reason;
+      file.pointers = pointers;
+    }
+  }
+  if (file.identical) {
+    file.reason.clear();
+    file.pointers.clear();
+  }
+  files_[object.name] = file;
+}
+
+// Un-derives `object` with `choice`, compiles the result and compares; on success records the definition.
+bool Importer::Attempt(const Object& object, const Choices& choice, std::string* reason,
+                       std::vector<std::string>* pointers) {
+  std::vector<InputError> errors;
+  ctx_.errors = &errors;
+  ctx_.file = "production/" + object.rel;
+  current_file_ = ctx_.file;
+  Definition definition;
+  definition.choice = choice;
+  if (object.kind == "group_by") {
+    auto m = std::make_unique<api::GroupBy>();
+    UnderiveGroupBy(object.json, "", "", false, choice, ctx_, m.get(), &definition.integers);
+    definition.message = std::move(m);
+  } else if (object.kind == "join") {
+    auto m = std::make_unique<api::Join>();
+    UnderiveJoin(object.json, "", "", false, choice, ctx_, m.get(), &definition.integers);
+    definition.message = std::move(m);
+  } else {
+    auto m = std::make_unique<api::StagingQuery>();
+    UnderiveStagingQuery(object.json, ctx_, m.get(), &definition.integers);
+    definition.message = std::move(m);
+  }
+  if (!errors.empty()) {
+    for (const InputError& e : errors) result_.errors.push_back(Format(e));
+    return false;
+  }
+  definition.src = absl::StrCat("# proto-file: chronon/api.proto\n# proto-message: chronon.api.",
+                                KindOf(object.kind).message, "\n#\n# Imported from production/", object.rel, ".\n",
+                                WriteTextproto(*definition.message, definition.integers));
+  std::set<std::string> refs;
+  CollectRefs(*definition.message, &refs);
+  definition.deps.assign(refs.begin(), refs.end());
+  std::optional<CompileOutput> output =
+      CompileDefinition(*ParseKind(object.kind), object.label(), object.name,
+                        absl::StrCat(object.package, "/", object.target, ".textproto"), definition, reason);
+  if (!output) return false;
+  if (output->conf != object.text) {
+    const Json got = Json::parse(output->conf, nullptr, false);
+    Differences(object.json, got, "", pointers);
+    *reason = pointers->empty() ? "the bytes differ (same JSON, other formatting)" : "JSON members differ";
+    return false;
+  }
+  summaries_[object.label()] = output->summary;
+  ctx_.available.insert(object.name);
+  if (object.kind == "staging_query") {
+    ctx_.staging_query_tables[absl::StrCat(object.json["metaData"].value("outputNamespace", ""), ".",
+                                           SanitizeName(object.name))] = object.label();
+  }
+  definitions_[object.name] = std::move(definition);
+  return true;
+}
+
+std::optional<CompileOutput> Importer::CompileDefinition(Kind kind, const std::string& label, const std::string& name,
+                                                         const std::string& src_path, const Definition& definition,
+                                                         std::string* reason) {
+  CompileInput input;
+  input.kind = kind;
+  input.label = label;
+  input.name = name;
+  input.src_path = src_path;
+  input.src_text = definition.src;
+  input.teams_path = "teams.json";
+  input.teams_text = teams_text_;
+  for (const std::string& ref : definition.deps) input.deps.push_back({ref, summaries_[ref]});
+  Diagnostics diags(input.src_path, input.label);
+  std::optional<CompileOutput> output = Compile(input, &diags);
+  if (!output) *reason = absl::StrCat("the definition it would write does not compile:\n", diags.Format());
+  return output;
+}
+
+}  // namespace importer
+}  // namespace chronon

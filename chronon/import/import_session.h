@@ -1,0 +1,119 @@
+// One run of the importer (importer.h's Import): the class that reads production/, un-derives each object
+// (import_internal.h and the per-concept *_import.cc), round-trips it through the compiler, shares sources and
+// generates the workspace. Its parts: importer.cc (Run), import_load.cc (reading production/ and teams.json),
+// import_round_trip.cc (un-derive, compile, compare), import_share_sources.cc (chronon_source targets),
+// import_generate.cc (BUILD files, WORKSPACE). Internal to //chronon:importer.
+#ifndef CHRONON_IMPORT_IMPORT_SESSION_H_
+#define CHRONON_IMPORT_IMPORT_SESSION_H_
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "chronon/compiler.h"
+#include "chronon/import/import_internal.h"
+#include "chronon/import/importer.h"
+#include "chronon/teams.h"
+#include "google/protobuf/message.h"
+
+namespace chronon {
+namespace importer {
+
+// The kinds of production/: their directory, kind, rule and class name.
+struct KindDir {
+  const char* dir;
+  const char* kind;
+  const char* rule;
+  const char* message;
+};
+constexpr KindDir kKinds[] = {
+    {"staging_queries", "staging_query", "chronon_staging_query", "StagingQuery"},
+    {"group_bys", "group_by", "chronon_group_by", "GroupBy"},
+    {"joins", "join", "chronon_join", "Join"},
+};
+
+// The kind's row of kKinds (the first for an unknown kind).
+const KindDir& KindOf(const std::string& kind);
+
+// The whole file; false when it cannot be read.
+bool ReadFile(const std::filesystem::path& path, std::string* out);
+
+size_t CountLines(const std::string& text);
+
+// An InputError in compiler format.
+std::string Format(const InputError& e);
+
+// Every `ref` and `staging_query` label in a definition.
+void CollectRefs(const google::protobuf::Message& message, std::set<std::string>* refs);
+
+// A definition that round-tripped: its textproto, its deps, the message and the choice it was written with.
+struct Definition {
+  std::string src;
+  std::vector<std::string> deps;
+  std::unique_ptr<google::protobuf::Message> message;
+  Choices choice;
+  IntegerDoubles integers;
+};
+
+class Importer {
+ public:
+  Importer(const std::string& from, const ImportOptions& options) : from_(from), options_(options) {}
+
+  ImportResult Run();
+
+ private:
+  // import_load.cc: reads teams.json and every file of production/ (bad input -> result_.errors).
+  bool Load();
+  void LoadFile(const std::filesystem::path& path, const KindDir& kind);
+  // What the un-derive steps need of the whole tree: objects by name, the GroupBys embedded in Joins.
+  void Prepass();
+
+  // import_round_trip.cc
+  // Imports `object` after what it embeds; the first choice whose compile gives the input's bytes wins.
+  void ImportObject(const Object& object);
+
+  static constexpr Choices kChoices[] = {{false, true}, {true, true}, {false, false}, {true, false}};
+
+  // Un-derives `object` with `choice`, compiles the result and compares; on success records the definition.
+  bool Attempt(const Object& object, const Choices& choice, std::string* reason, std::vector<std::string>* pointers);
+  std::optional<CompileOutput> CompileDefinition(Kind kind, const std::string& label, const std::string& name,
+                                                 const std::string& src_path, const Definition& definition,
+                                                 std::string* reason);
+
+  // import_share_sources.cc
+  // A Source written identically (after un-deriving) as a GroupBy's source or a Join's left in two or more
+  // definitions becomes one chronon_source target in //sources, named after its table; each definition that
+  // still gives its bytes with `ref` uses it.
+  void ShareSources();
+  static std::vector<const api::Source*> TopLevelSources(const google::protobuf::Message& message);
+  // The table a source reads, without its namespace: `events { table: "ns.page_views" }` -> page_views.
+  static std::string SourceTargetName(const api::Source& source);
+
+  // import_generate.cc
+  static void AppendTarget(const std::string& rule, const std::string& name, const std::vector<std::string>& deps,
+                           std::string* build);
+  void Generate();
+
+  std::string from_;
+  const ImportOptions& options_;
+  ImportResult result_;
+  std::string teams_text_;
+  TeamConfig teams_;
+  std::vector<Object> objects_;
+  Context ctx_;
+  std::set<std::string> in_progress_;
+  std::string current_file_;  // for errors
+  std::map<std::string, FileResult> files_;
+  std::map<std::string, std::string> summaries_;   // label -> summary
+  std::map<std::string, Definition> definitions_;  // Chronon name -> what round-tripped
+  std::map<std::string, Definition> sources_;      // shared chronon_source target name -> its definition
+};
+
+}  // namespace importer
+}  // namespace chronon
+
+#endif  // CHRONON_IMPORT_IMPORT_SESSION_H_

@@ -55,7 +55,7 @@ def group_by(t, g, nested):
 
 
 def join(t, j, n_gb):
-    parts = [(j * 5 + k) % n_gb for k in range(5)]
+    parts = [(j * 5 + k) % n_gb for k in range(min(5, n_gb))]  # each GroupBy at most once
     deps = []
     for d in [dependency(f"db_{t}.events_0")] + [dependency(f"db_{t}.events_{p % 5}") for p in parts]:
         if d not in deps:  # dedupe_in_order, first wins (spec 2.3 step 11)
@@ -90,10 +90,11 @@ def self_check():
     text = expected(1, 3, 2)["joins/team_0/join_1.v1"]
     assert not text.endswith("\n") and text.startswith('{\n  "metaData": {\n    "name": "team_0.join_1.v1",')
     jn = json.loads(text)
-    # parts (5..9) % 3 = 2, 0, 1, 2, 0: left events_0 first, then events_2, events_1; duplicates removed.
+    # parts (5..7) % 3 = 2, 0, 1: left events_0 first, then events_2, events_1; duplicates removed.
     assert [json.loads(d)["name"] for d in jn["metaData"]["dependencies"]] == [
         "wait_for_db_0.events_0_ds", "wait_for_db_0.events_2_ds", "wait_for_db_0.events_1_ds"]
     assert list(jn["left"]["events"]["query"]["selects"]) == ["user", "item", "amount", "ts"]
+    assert len(jn["joinParts"]) == 3  # each GroupBy once (duplicate-join-part)
     nested = jn["joinParts"][0]["groupBy"]["metaData"]
     assert list(nested) == ["name", "online", "customJson", "dependencies", "team", "offlineSchedule"]
 

@@ -57,7 +57,7 @@ build "$log"
 gb=$ws/group_bys/team_0/gb_1.v1.textproto
 sed -i 's/length: 30 /length: 31 /' "$gb"
 build "$log" --noremote_accept_cached
-# gb_1 is in both Joins of team_0 (parts 0,1,2,0,1 and 2,0,1,2,0); nothing of team_1 reruns.
+# gb_1 is in both Joins of team_0 (parts 0,1,2 and 2,0,1); nothing of team_1 reruns.
 [[ $(count worker "$log") == 3 ]] || fail "editing one GroupBy should rerun it and its 2 Joins: $(grep processes "$log")"
 echo "# a comment changes the file, not the compiled object" >>"$gb"
 build "$log" --noremote_accept_cached

@@ -7,7 +7,7 @@ For every team `team_<t>` (namespace `ns_<t>`):
   sources/team_<t>:src_<s>           5 event sources (table db_<t>.events_<s>, topic topic_<t>_<s>)
   group_bys/team_<t>:gb_<g>.v1       keys [user]; SUM, COUNT, AVERAGE, MAX of amount over 1, 7, 30 days, then
                                      LAST_K(10) of item; TEMPORAL; online; source src_<g % 5>
-  joins/team_<t>:join_<j>.v1         online; left src_0; parts gb_<(5j + k) % GBS_PER_TEAM>.v1 for k in 0..4
+  joins/team_<t>:join_<j>.v1         online; left src_0; parts gb_<(5j + k) % GBS_PER_TEAM>.v1 for k in 0..min(5, GBS_PER_TEAM)-1
 plus teams.json (the Python generator's, byte for byte) and a root `chronon_production` over everything.
 
 One deliberate difference in how a source is written, not in what it compiles to: the Python sources select
@@ -74,7 +74,10 @@ def group_by_textproto(t, g):
 
 
 def join_parts(j, n_gb):
-    return [(j * PARTS_PER_JOIN + k) % n_gb for k in range(PARTS_PER_JOIN)]
+    # With fewer GroupBys than parts, each GroupBy once: the same GroupBy twice without a prefix gives duplicate
+    # output columns, which the compiler refuses (duplicate-join-part). gen_py_repo.py repeats them, so below 5
+    # GroupBys per team the Python twin is not the same repo (compile.py writes Joins the engine would reject).
+    return [(j * PARTS_PER_JOIN + k) % n_gb for k in range(min(PARTS_PER_JOIN, n_gb))]
 
 
 def join_textproto(t, j, n_gb):

@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "chronon/utf8.h"
+#include "chronon/validate.h"  // EditDistance
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
@@ -70,22 +71,6 @@ std::string SnakeCase(std::string_view name) {
     out.push_back(absl::ascii_tolower(name[i]));
   }
   return out;
-}
-
-// Levenshtein distance, bounded by the short names involved (field names are a few dozen bytes).
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
 }
 
 // What to add to protobuf's `Message type "X" has no field named "y".`: the field meant, or the rule the file

@@ -114,3 +114,50 @@ BUILD
     printf 'local_repository(\n    name = "%s",\n    path = "%s",\n)\n\n' "${repo%%:*}" "$own/${repo#*:}"
   done
 }
+
+# start_nginx DIR ROOT [dav]: starts nginx in the background, its config, pid file, logs and temp dirs in DIR,
+# serving ROOT on a free loopback port (accepting PUTs, as Bazel's HTTP cache needs, when the third argument is
+# `dav`); sets nginx_pid and nginx_url and returns once it answers. The caller kills $nginx_pid when done.
+start_nginx() {
+  local dir=$1 root=$2 dav=${3:-} port user_line="" location="" code=""
+  mkdir -p "$dir/tmp" "$root"
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  [[ $(id -u) == 0 ]] && user_line="user root;"
+  [[ $dav == dav ]] && location="location / { dav_methods PUT; create_full_put_path on; client_max_body_size 0; }"
+  cat >"$dir/nginx.conf" <<CONF
+$user_line
+worker_processes 1;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 64; }
+http {
+  access_log $dir/access.log;
+  client_body_temp_path $dir/tmp/body;
+  proxy_temp_path $dir/tmp/proxy;
+  fastcgi_temp_path $dir/tmp/fastcgi;
+  uwsgi_temp_path $dir/tmp/uwsgi;
+  scgi_temp_path $dir/tmp/scgi;
+  server {
+    listen 127.0.0.1:$port;
+    root $root;
+    $location
+  }
+}
+CONF
+  nginx -p "$dir" -c "$dir/nginx.conf" 2>"$dir/stderr" &
+  nginx_pid=$!
+  nginx_url=http://127.0.0.1:$port
+  for _ in $(seq 50); do
+    code=$(python3 -c "import urllib.request
+try:
+    urllib.request.urlopen('$nginx_url/none', timeout=1)
+except urllib.error.HTTPError as e:
+    print(e.code)
+except Exception:
+    pass" || true)
+    [[ $code == 404 ]] && break
+    sleep 0.2
+  done
+  [[ $code == 404 ]] || { cat "$dir/stderr" "$dir/error.log" >&2 || true; fail "nginx did not start"; }
+}

@@ -26,45 +26,8 @@ cleanup() {
 trap cleanup EXIT
 
 # --- nginx serving $tmp/www on a free loopback port
-mkdir -p "$tmp/www" "$tmp/nginx/tmp"
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-user_line=
-[[ $(id -u) == 0 ]] && user_line="user root;"
-cat >"$tmp/nginx/nginx.conf" <<CONF
-$user_line
-worker_processes 1;
-daemon off;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log warn;
-events { worker_connections 64; }
-http {
-  access_log $tmp/nginx/access.log;
-  client_body_temp_path $tmp/nginx/tmp/body;
-  proxy_temp_path $tmp/nginx/tmp/proxy;
-  fastcgi_temp_path $tmp/nginx/tmp/fastcgi;
-  uwsgi_temp_path $tmp/nginx/tmp/uwsgi;
-  scgi_temp_path $tmp/nginx/tmp/scgi;
-  server {
-    listen 127.0.0.1:$port;
-    root $tmp/www;
-  }
-}
-CONF
-nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" 2>"$tmp/nginx/stderr" &
-nginx_pid=$!
-server=http://127.0.0.1:$port
-for _ in $(seq 50); do
-  code=$(python3 -c "import urllib.request
-try:
-    urllib.request.urlopen('$server/none', timeout=1)
-except urllib.error.HTTPError as e:
-    print(e.code)
-except Exception:
-    pass" || true)
-  [[ $code == 404 ]] && break
-  sleep 0.2
-done
-[[ ${code:-} == 404 ]] || { cat "$tmp/nginx/stderr" "$tmp/nginx/error.log" >&2 || true; fail "nginx did not start"; }
+start_nginx "$tmp/nginx" "$tmp/www"
+server=$nginx_url
 
 # --- the release archive, twice
 version=$(sed -n 's/^RULES_CHRONON_VERSION = "\(.*\)"$/\1/p' "$ROOT/rules/version.bzl")

@@ -17,51 +17,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# --- the cache: nginx with its own config, pid file, temp and data dirs
-mkdir -p "$tmp/nginx/cache" "$tmp/nginx/tmp"
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-user_line=
-[[ $(id -u) == 0 ]] && user_line="user root;"
-cat >"$tmp/nginx/nginx.conf" <<CONF
-$user_line
-worker_processes 1;
-daemon off;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log warn;
-events { worker_connections 64; }
-http {
-  access_log $tmp/nginx/access.log;
-  client_body_temp_path $tmp/nginx/tmp/body;
-  proxy_temp_path $tmp/nginx/tmp/proxy;
-  fastcgi_temp_path $tmp/nginx/tmp/fastcgi;
-  uwsgi_temp_path $tmp/nginx/tmp/uwsgi;
-  scgi_temp_path $tmp/nginx/tmp/scgi;
-  server {
-    listen 127.0.0.1:$port;
-    root $tmp/nginx/cache;
-    location / {
-      dav_methods PUT;
-      create_full_put_path on;
-      client_max_body_size 0;
-    }
-  }
-}
-CONF
-nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" 2>"$tmp/nginx/stderr" &
-nginx_pid=$!
-cache=http://127.0.0.1:$port
-for _ in $(seq 50); do
-  curl_ok=$(python3 -c "import urllib.request, sys
-try:
-    urllib.request.urlopen('$cache/ac/none', timeout=1)
-except urllib.error.HTTPError as e:
-    print(e.code)
-except Exception:
-    pass" || true)
-  [[ $curl_ok == 404 ]] && break
-  sleep 0.2
-done
-[[ ${curl_ok:-} == 404 ]] || { cat "$tmp/nginx/stderr" "$tmp/nginx/error.log" >&2 || true; fail "nginx did not start"; }
+# --- the cache: nginx with its own config, pid file, temp and data dirs, accepting PUTs
+start_nginx "$tmp/nginx" "$tmp/nginx/cache" dav
+cache=$nginx_url
 echo "nginx (pid $nginx_pid) serves a WebDAV cache at $cache"
 
 copy_workspace "$ROOT/examples" "$ws"

@@ -51,14 +51,16 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
+import gen_repo  # noqa: E402  (the repo's shape: which GroupBys a Join joins)
 import worker_client  # noqa: E402  (a tiny WorkRequest/WorkResponse codec, stdlib only)
 
 define_nonce = [0]
+extra_build_flags = []  # --disk_cache: for the CI smoke run only (tests/integration/bench_smoke_test.sh)
 
 
 def bazel_output(ws, *args, check=True):
     """Wall time, stderr and stdout of one bazel client call."""
-    cmd = ["bazel", args[0], *args[1:]]
+    cmd = ["bazel", args[0], *(extra_build_flags if args[0] in ("build", "run", "clean") else []), *args[1:]]
     start = time.perf_counter()
     p = subprocess.run(cmd, cwd=ws, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - start
@@ -165,7 +167,8 @@ def compile_args(bin_dir, kind, team, name, deps):
             f"--name={team}.{name}", f"--out_conf=/tmp/chronon_bench_{kind}.conf"]
 
 
-def measure_compiler(ws, runs):
+def measure_compiler(ws, runs, n_gb, n_joins):
+    join = 1 if n_joins > 1 else 0  # join_1 (parts gb_5..gb_9 at the default sizes), or the only Join
     bin_dir = subprocess.run(["bazel", "info", "bazel-bin"], cwd=ws, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                              text=True).stdout.strip()
     # The compiler comes from the chronon toolchain: Bazel 4.2.3 builds toolchain tools in the host configuration
@@ -177,9 +180,9 @@ def measure_compiler(ws, runs):
     exe = found[0]
     cases = {
         "GroupBy": compile_args(bin_dir, "group_by", "team_0", "gb_1.v1", ["sources/team_0/src_1.chronon.json"]),
-        "Join": compile_args(bin_dir, "join", "team_0", "join_1.v1",
+        "Join": compile_args(bin_dir, "join", "team_0", f"join_{join}.v1",
                              ["sources/team_0/src_0.chronon.json"] +
-                             [f"group_bys/team_0/gb_{p}.v1.chronon.json" for p in range(5, 10)]),
+                             [f"group_bys/team_0/gb_{p}.v1.chronon.json" for p in gen_repo.join_parts(join, n_gb)]),
     }
     reps = max(runs * 4, 20)
     for what, args in cases.items():
@@ -494,6 +497,9 @@ def main():
     parser.add_argument("--python", default="/usr/bin/python3", help="the interpreter for compile.py")
     parser.add_argument("--py_repo_gen", default=os.path.join(ROOT, "..", "shared", "bench", "gen_py_repo.py"),
                         help="the Python repo generator (compile.py's side of the bench)")
+    parser.add_argument("--disk_cache", default=None,
+                        help="a Bazel disk cache for every build: for a smoke run that checks the script works "
+                             "(tests/integration/bench_smoke_test.sh); the figures are then not cold")
     parser.add_argument("--rules", default=ROOT, help="the rules_chronon the repo uses (default: this checkout)")
     opts = parser.parse_args()
     cases = [c for c in opts.cases.split(",") if c]
@@ -501,6 +507,8 @@ def main():
     if unknown:
         sys.exit(f"bench: unknown case(s) {unknown}; the cases are {', '.join(CASES)}")
 
+    if opts.disk_cache:
+        extra_build_flags.append(f"--disk_cache={opts.disk_cache}")
     machine()
     ws = opts.dir or tempfile.mkdtemp(prefix="chronon_bench_")
     py_tmp = tempfile.mkdtemp(prefix="chronon_bench_py_")
@@ -577,7 +585,7 @@ def bench(ws, opts, cases, py_tmp):
 
     if "compiler" in cases:
         build(ws)  # local outputs again, for the compiler measurements
-        measure_compiler(ws, opts.runs)
+        measure_compiler(ws, opts.runs, opts.gbs, opts.joins)
 
     updates = [c for c in cases if c.startswith("update-")]
     if updates:

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The benchmark (tools/bench/bench.py) cannot rot: a smoke run on a 2 x 3 x 2 repo through every case but the
+# remote-cache one (its nginx start is tested by remote_cache_test), one run each, with the shared disk cache so the
+# compiler is not rebuilt. Nothing is timed here: the test checks that each case ran and reported.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+python3 "$ROOT/tools/bench/bench.py" --teams 2 --gbs 3 --joins 2 --runs 1 --disk_cache="$DISK_CACHE" \
+  --cases=cold,noop,edit,compiler,update-fill,update-noop,update-edit >"$out" 2>&1 ||
+  { cat "$out"; fail "bench.py failed"; }
+for line in "repo: " "cold full build:" "no-op rebuild:" "edit one GroupBy:" "update-fill:" "update-noop:" \
+  "update-edit:" "production/: up to date (10 file(s))"; do
+  grep -qF -- "$line" "$out" || { cat "$out"; fail "the bench's output lacks: $line"; }
+done
+grep -qF 'compiler, persistent worker, Join:' "$out" || { cat "$out"; fail "the compiler case did not measure the Join"; }
+echo "bench smoke (2 x 3 x 2, every case but cache): each case ran and reported"

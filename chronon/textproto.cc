@@ -217,7 +217,12 @@ class CollectorAdapter : public google::protobuf::io::ErrorCollector {
     diags_->Error({line + 1, column + 1}, "parse-error", text);
   }
   void AddWarning(int line, google::protobuf::io::ColumnNumber column, const std::string& message) override {
+    // Allowing unknown fields also turns an unknown extension (`[foo.bar]: 1`) into a warning: it is an error too.
     if (absl::StrContains(message, "has no field named")) return UnknownField(line, column, message);
+    const std::string ignoring = "Ignoring extension";
+    if (absl::StartsWith(message, ignoring)) {
+      return UnknownField(line, column, absl::StrCat("Unknown extension", message.substr(ignoring.size())));
+    }
     diags_->Warning({line + 1, column + 1}, "parse-warning", message);
   }
 

@@ -67,6 +67,14 @@ TEST(ParseTextprotoTest, EveryUnknownFieldIsReportedWithTheClosestName) {
       << out;
 }
 
+TEST(ParseTextprotoTest, AnUnknownExtensionIsAnErrorNotAWarning) {
+  bool ok = true;
+  const std::string out = ParseGroupBy("key_columns: \"u\"\n[foo.bar]: 1\n", &ok);
+  EXPECT_FALSE(ok);
+  EXPECT_NE(out.find("error: Unknown extension \"foo.bar\" which is not defined"), std::string::npos) << out;
+  EXPECT_NE(out.find("[unknown-field]"), std::string::npos) << out;
+}
+
 TEST(ParseTextprotoTest, AFieldOfAnotherKindNamesTheRuleTheFileBelongsTo) {
   EXPECT_NE(ParseGroupBy("left { events { table: \"t\" } }\n")
                 .find("\"left\" is a field of chronon.api.Join: is this the textproto of a chronon_join given to a "

@@ -93,15 +93,7 @@ void UnderiveGroupBy(const Json& group_by, const std::string& pointer, const std
 
   // customJson: {**kwargs, "lag", "groupby_tags", "column_tags"}.
   api::GroupByHelper* helper = out->mutable_helper();
-  Json custom = Json::object();
-  if (meta.contains("customJson")) {
-    custom =
-        meta["customJson"].is_string() ? Json::parse(meta["customJson"].get<std::string>(), nullptr, false) : Json();
-    if (!custom.is_object()) {
-      AddError(ctx, pointer + "/metaData/customJson", "customJson is not a JSON object in a string");
-      custom = Json::object();
-    }
-  }
+  const Json custom = ParseCustomJson(meta, ctx, pointer);
   Json column_tags = Json::object();
   for (const auto& [key, value] : custom.items()) {
     if (key == "lag") {

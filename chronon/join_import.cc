@@ -115,15 +115,7 @@ void UnderiveJoin(const Json& join, const std::string& pointer, const std::strin
 
   // customJson: {check_consistency, lag, [additional_args], [additional_env], **kwargs, join_tags, join_part_tags}.
   api::JoinHelper* helper = out->mutable_helper();
-  Json custom = Json::object();
-  if (meta.contains("customJson")) {
-    custom =
-        meta["customJson"].is_string() ? Json::parse(meta["customJson"].get<std::string>(), nullptr, false) : Json();
-    if (!custom.is_object()) {
-      AddError(ctx, pointer + "/metaData/customJson", "customJson is not a JSON object in a string");
-      custom = Json::object();
-    }
-  }
+  const Json custom = ParseCustomJson(meta, ctx, pointer);
   Json part_tags = Json::object();
   for (const auto& [key, value] : custom.items()) {
     if (key == "check_consistency") {

@@ -19,6 +19,15 @@ Json Without(const Json& json, std::initializer_list<const char*> drop) {
   return out;
 }
 
+Json ParseCustomJson(const Json& meta, const Context& ctx, const std::string& pointer) {
+  auto it = meta.find("customJson");
+  if (it == meta.end()) return Json::object();
+  Json custom = it->is_string() ? Json::parse(it->get<std::string>(), nullptr, false) : Json();
+  if (custom.is_object()) return custom;
+  AddError(ctx, pointer + "/metaData/customJson", "customJson is not a JSON object in a string");
+  return Json::object();
+}
+
 std::string PathAppend(const std::string& path, const std::string& field, int index) {
   std::string out = path.empty() ? field : absl::StrCat(path, "/", field);
   if (index >= 0) absl::StrAppend(&out, "/", index);

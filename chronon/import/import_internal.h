@@ -104,6 +104,9 @@ void UnderiveTeamMetadata(const Json& meta_data, const std::string& team, bool k
                           const Context& ctx, api::MetaData* out);
 // The JSON of `json` without the members in `drop`.
 Json Without(const Json& json, std::initializer_list<const char*> drop);
+// metaData.customJson (a JSON object in a string) parsed; an empty object when absent, and an error at `pointer`'s
+// metaData/customJson when it is not an object.
+Json ParseCustomJson(const Json& meta, const Context& ctx, const std::string& pointer);
 std::string PathAppend(const std::string& path, const std::string& field, int index = -1);
 // The Python value of a helper argument, as a typed JsonField / JsonValue.
 void ToJsonField(const std::string& key, const Json& value, api::JsonField* out);

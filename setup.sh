@@ -18,6 +18,7 @@ packages=(
   time                   # /usr/bin/time: peak memory in tests/integration/large_inputs_test.sh
   clang-format           # the C++ format check (tests/integration/lint_test.sh)
   binutils               # readelf: tools/release.sh checks that the prebuilt tools need only glibc
+  python3-matplotlib     # the plot of tools/bench/bench.py --growth (docs/performance.md), smoke-tested in CI
 )
 # buildifier comes from npm (pinned in package.json; the lint check runs `npm ci`). Machines here ship Node.js with
 # npm; only where npm is missing, take Debian's.

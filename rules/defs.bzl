@@ -120,10 +120,11 @@ def chronon_staging_query(name, src = None, **kwargs):
     """
     _with_default_src("chronon_staging_query", _chronon_staging_query_rule, name, src, **kwargs)
 
-def chronon_production(name, deps, dir = "production", checked_in = True, **kwargs):
+def chronon_production(name, deps, dir = "production", checked_in = True, assemble = None, **kwargs):
     """The `production/` tree that Chronon's run.py reads: built, written into the source tree, and checked.
 
-    Creates `<name>` (`bazel build` assembles `bazel-bin/<package>/production/...`) and, with `checked_in`,
+    Creates `<name>` (`bazel build` builds every conf; with `assemble`, it also assembles
+    `bazel-bin/<package>/production/...`) and, with `checked_in`,
     `<name>.update` (`bazel run` writes the tree into `<package>/<dir>/` and removes the files it manages whose
     definitions are gone; `-- --check` only compares), `<name>.plan` (`bazel run` prints, per conf added, removed
     or changed, the members that changed and the Join tables Chronon's engine will drop and recompute, with the
@@ -139,10 +140,13 @@ def chronon_production(name, deps, dir = "production", checked_in = True, **kwar
       deps: chronon_group_by / chronon_join / chronon_staging_query targets; everything they depend on is included.
       dir: the checked-in tree, relative to this package (default `production`).
       checked_in: create the update, plan and test targets (the tree is checked in); default True.
+      assemble: also assemble the tree under `bazel-bin/<package>/production/` (one symlink per conf); default:
+        only when not `checked_in` (a checked-in tree is written by `<name>.update`; each conf is also in
+        `bazel-bin/<its package>/production/`).
       **kwargs: common attributes (`visibility` of the tree, `tags`).
     """
     _check_name("chronon_production", name, {"dir": dir})
-    _chronon_production(name = name, deps = deps, dir = dir, checked_in = checked_in, **kwargs)
+    _chronon_production(name = name, deps = deps, dir = dir, checked_in = checked_in, assemble = assemble, **kwargs)
 
 def chronon_toolchain(name, compiler, conf_tool, **kwargs):
     """The tools the rules run, for a `toolchain(toolchain_type = "@rules_chronon//chronon:toolchain_type")`.

@@ -2,6 +2,7 @@
 
 load(":names.bzl", "LENGTH_RULE", "MAX_NAME_LENGTH")
 load(":providers.bzl", "ChrononInfo")
+load(":team_files.bzl", "ChrononTeamsInfo")
 load(":toolchain.bzl", "TOOLCHAIN_TYPE", "chronon_tools")
 
 _KIND_FOLDERS = {
@@ -54,13 +55,8 @@ def _team_config(ctx, team):
     """
     if ctx.file.teams:
         return ctx.file.teams
-    whole = None
-    for f in ctx.files._team_split:
-        if f.basename == team + ".json" and f.dirname.endswith("/team"):
-            return f
-        if f.basename == "all_teams.json":
-            whole = f
-    return whole
+    teams = ctx.attr._team_split[ChrononTeamsInfo]
+    return teams.by_team.get(team, teams.whole)
 
 def _compile_impl(ctx, kind):
     summary = ctx.actions.declare_file(ctx.label.name + ".chronon.json")
@@ -145,7 +141,7 @@ def _attrs(deps_doc, with_teams = True):
                   "only this team's namespace and table properties, and `default`'s, so editing another team's " +
                   "entry does not rebuild this definition).",
         )
-        attrs["_team_split"] = attr.label(default = "@chronon_teams//:all", allow_files = True)
+        attrs["_team_split"] = attr.label(default = "@chronon_teams//:teams", providers = [ChrononTeamsInfo])
     return attrs
 
 def _source_impl(ctx):

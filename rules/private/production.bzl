@@ -27,7 +27,7 @@ def production_path(conf):
     return conf.short_path[len(prefix):]
 
 def _tree_impl(ctx):
-    # Flattening is needed here: each file becomes one symlink. This is one cheap rule per workspace.
+    # Flattening is needed here: the manifest names each file. This is one rule per workspace.
     confs = depset(transitive = [dep[ChrononInfo].transitive_confs for dep in ctx.attr.deps])
     outputs = []
     lines = []
@@ -37,14 +37,16 @@ def _tree_impl(ctx):
         if path in seen:
             fail("{} and {} both compile to {}".format(seen[path], conf.owner, path))
         seen[path] = conf.owner
-        out = ctx.actions.declare_file(path)
-        ctx.actions.symlink(output = out, target_file = conf)
-        outputs.append(out)
+        if ctx.attr.assemble:
+            out = ctx.actions.declare_file(path)
+            ctx.actions.symlink(output = out, target_file = conf)
+            outputs.append(out)
         lines.append("{}\t{}".format(path[len("production/"):], conf.short_path))
     manifest = ctx.actions.declare_file(ctx.label.name + ".production_manifest")
     ctx.actions.write(manifest, "".join([line + "\n" for line in sorted(lines)]))
     return [
-        DefaultInfo(files = depset(outputs)),
+        # Without `assemble`, the engine JSON stays where each target wrote it (bazel-bin/<its package>/production/).
+        DefaultInfo(files = depset(outputs) if ctx.attr.assemble else depset([manifest], transitive = [confs])),
         ChrononProductionInfo(manifest = manifest, confs = confs),
     ]
 
@@ -55,10 +57,15 @@ chronon_production_tree = rule(
             providers = [ChrononInfo],
             doc = "Chronon targets whose engine JSON (and that of everything they depend on) forms the tree.",
         ),
+        "assemble": attr.bool(
+            default = True,
+            doc = "Whether to assemble the tree in this package's output directory: one symlink action per conf.",
+        ),
     },
     provides = [ChrononProductionInfo],
-    doc = "Assembles `production/<group_bys|joins|staging_queries>/<team>/<name>` in this package's output " +
-          "directory (e.g. `bazel-bin/production/...` at the workspace root), the layout compile.py writes.",
+    doc = "Builds every conf of the tree and, with `assemble`, assembles " +
+          "`production/<group_bys|joins|staging_queries>/<team>/<name>` in this package's output directory " +
+          "(e.g. `bazel-bin/production/...` at the workspace root), the layout compile.py writes.",
 )
 
 def _sync_impl(ctx, command, extra_args, extra_files):
@@ -162,7 +169,7 @@ def _check_dir(dir):
             fail("chronon_production: dir = {} must be a relative path below this package, without empty, `.` " +
                  "or `..` components".format(repr(dir)))
 
-def chronon_production(name, deps, dir = "production", checked_in = True, visibility = None, **kwargs):
+def chronon_production(name, deps, dir = "production", checked_in = True, assemble = None, visibility = None, **kwargs):
     """The `production/` tree: built, written into the source tree, checked for staleness, and planned.
 
     Args:
@@ -171,11 +178,16 @@ def chronon_production(name, deps, dir = "production", checked_in = True, visibi
       dir: the checked-in tree, relative to this package.
       checked_in: whether the tree is checked in; if so, `<name>.update`, `<name>.plan` and `<name>_test` are
         created.
+      assemble: whether `bazel build :<name>` also assembles the tree under `bazel-bin/<package>/`; default: only
+        when it is not checked in (a checked-in tree is written by `<name>.update`, and a second copy costs one
+        action and one output file per conf in every build).
       visibility: of the tree target.
       **kwargs: common attributes (e.g. `tags`) for the tree target and the test.
     """
     _check_dir(dir)
-    chronon_production_tree(name = name, deps = deps, visibility = visibility, **kwargs)
+    if assemble == None:
+        assemble = not checked_in
+    chronon_production_tree(name = name, deps = deps, assemble = assemble, visibility = visibility, **kwargs)
     if not checked_in:
         return
     chronon_production_update(

@@ -46,17 +46,20 @@ for name in seed sample; do
   workspaces+=("$ws")
   bazel_in "$ws" build //... 2>&1 | tail -n 1
   bin=$(cd "$ws" && bazel info bazel-bin 2>/dev/null)
+  # The imported tree is checked in, so the build leaves each conf in its package; the manifest lays them out.
+  built=$tmp/${name}_built
+  manifest_tree "$bin" "$built"
   golden=$tmp/$name/production
   while IFS= read -r rel; do
     total=$((total + 1))
-    if [[ -f $bin/production/$rel ]] && cmp -s "$golden/$rel" "$bin/production/$rel"; then
+    if [[ -f $built/$rel ]] && cmp -s "$golden/$rel" "$built/$rel"; then
       identical=$((identical + 1))
     else
       echo "differs or missing: $rel"
     fi
   done < <(cd "$golden" && find . -type f | sed 's#^\./##' | sort)
   # Nothing the build wrote that compile.py did not.
-  extra=$(cd "$bin/production" && find . -type f | sed 's#^\./##' | sort | comm -13 <(cd "$golden" && find . -type f | sed 's#^\./##' | sort) -)
+  extra=$(cd "$built" && find . -type f | sed 's#^\./##' | sort | comm -13 <(cd "$golden" && find . -type f | sed 's#^\./##' | sort) -)
   [[ -z $extra ]] || fail "the $name workspace builds files compile.py did not write: $extra"
 done
 echo "import round trip: $identical/$total identical"

@@ -28,6 +28,19 @@ copy_workspace() {
   grep -q "path = \"$ROOT\"" "$dest/WORKSPACE" || fail "could not point $dest/WORKSPACE at $ROOT"
 }
 
+# manifest_tree BIN OUT: copies the confs of the root package's `production` tree target (built, not assembled:
+# the default of a checked-in tree) from BIN (`bazel info bazel-bin`) to OUT/<group_bys|joins|...>/<team>/<name>,
+# as `assemble = True` lays them out, reading only the target's manifest.
+manifest_tree() {
+  local bin=$1 out=$2 rel short
+  [[ -f $bin/production.production_manifest ]] || fail "no $bin/production.production_manifest"
+  while IFS=$'\t' read -r rel short; do
+    [[ -f $bin/$short ]] || fail "the manifest names $short, which was not built"
+    mkdir -p "$out/$(dirname "$rel")"
+    cp "$bin/$short" "$out/$rel"
+  done <"$bin/production.production_manifest"
+}
+
 # chronon_spawns LOG MODE: the ChrononCompile spawns of Bazel's --execution_log_json_file LOG (a stream of JSON
 # objects). MODE `labels`: their labels, sorted, one per line. MODE `hits`: "<remote cache hits> <spawns>".
 chronon_spawns() {

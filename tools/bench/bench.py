@@ -31,12 +31,21 @@ Without --compile_py the update cases print the commands that give compile.py's 
 Chronon checkout whose api/py/ai/chronon/repo/compile.py runs with --python (PYTHONPATH: the Python repo and
 api/py). Every bazel call of the bench adds `--define=chronon_bench_nonce=N`, which the rules ignore (a new N
 discards the analysis cache for the cold cases).
+Growth (--growth 10,30,100, team counts, the other sizes as given): the repo is regenerated at each size in the
+same workspace (one output base: the compiler is built once), and at each size the cold build (with --profile: the
+analysis phase), the no-op, the one-GroupBy edit, update-noop and update-edit run, each followed by Bazel's server
+heap (`bazel info used-heap-size-after-gc`). With --compile_py, compile.py's whole-repo compile of a fresh copy is
+timed after each cold build, pair by pair, up to --compile_py_max_teams teams; above that once, given
+--compile_py_timeout seconds, and extrapolated (a power law through the measured sizes) when it does not finish.
+--plot writes a PNG (matplotlib, Debian's python3-matplotlib): time against object count, ours and compile.py's;
+--table writes the markdown table.
 Not a test: nothing is asserted (the update cases only report whether the two production/ trees have the same
 bytes); the machine is shared, so read ratios within one run and repeat.
 """
 import argparse
 import filecmp
 import glob
+import json
 import os
 import re
 import shlex
@@ -253,6 +262,7 @@ class CompilePy:
         self.script = os.path.join(self.api_py, "ai", "chronon", "repo", "compile.py")
         self.compiled = None
         self.seed_from_ours = False
+        self.quiet = False  # growth: no compile.py commands printed for the update cases
         self.suggested = os.path.join(tempfile.gettempdir(), "chronon_bench_py_repo")  # for print_commands
         if not checkout:
             return
@@ -282,10 +292,14 @@ class CompilePy:
         return (f"cd {q(repo)} && PYTHONPATH={q(repo + ':' + self.api_py)} "
                 + " ".join(q(a) for a in self.argv(repo, input_path)))
 
-    def run(self, repo, input_path):
+    def run(self, repo, input_path, timeout=None):
+        """Wall time of one compile.py call; None when it did not finish within TIMEOUT seconds (then killed)."""
         start = time.perf_counter()
-        p = subprocess.run(self.argv(repo, input_path), cwd=repo, env=self.env(repo), stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, text=True)
+        try:
+            p = subprocess.run(self.argv(repo, input_path), cwd=repo, env=self.env(repo), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
         wall = time.perf_counter() - start
         if p.returncode != 0:
             sys.stderr.write(p.stderr[-3000:] + p.stdout[-3000:])
@@ -317,6 +331,8 @@ class CompilePy:
 
     def print_commands(self, case):
         """Without --compile_py: what gives compile.py's figure of the case."""
+        if self.quiet:
+            return
         repo = self.suggested
         gen = f"{self.python} {self.generator} {repo} {' '.join(self.sizes)}"
         fill = self.shell(repo, "joins")
@@ -430,6 +446,7 @@ def update_noop(ws, runs, theirs):
     paired("update-noop", ours, times)
     if repo:
         report_diff(os.path.join(ws, "production"), os.path.join(repo, "production"))
+    return ours
 
 
 def update_edit(ws, runs, theirs):
@@ -474,6 +491,181 @@ def update_edit(ws, runs, theirs):
         with open(py_path, "w") as f:
             f.write(py_original)
         theirs.run(repo, PY_EDIT_FILE)
+    return ours
+
+
+
+def profiled_phases(ws, profile):
+    """(analysis, execution) seconds of one build's --profile, from `bazel analyze-profile`."""
+    out = subprocess.run(["bazel", "analyze-profile", profile], cwd=ws, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True).stdout
+    def phase(name):
+        m = re.search(name + r" phase time\s+([\d.]+) s", out)
+        return float(m.group(1)) if m else float("nan")
+    return phase("loading-and-analysis"), phase("execution")
+
+
+def server_heap_mb(ws):
+    """Bazel's `used-heap-size-after-gc` (it runs a full GC first), in MB."""
+    out = subprocess.run(["bazel", "info", "used-heap-size-after-gc"], cwd=ws, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True).stdout.strip()
+    m = re.match(r"(\d+)MB", out)
+    return int(m.group(1)) if m else float("nan")
+
+
+def regenerate(ws, opts, teams):
+    """The bench repo at TEAMS teams in WS, replacing the previous size's (same WORKSPACE, same output base)."""
+    for d in ("sources", "group_bys", "joins", "production"):
+        shutil.rmtree(os.path.join(ws, d), ignore_errors=True)
+    subprocess.run([sys.executable, os.path.join(HERE, "gen_repo.py"), ws, str(teams), str(opts.gbs),
+                    str(opts.joins), f"--rules={opts.rules}"], check=True)
+
+
+def power_law(points):
+    """(a, b) of t = a * n^b fitted (least squares in log-log) through [(n, t), ...]."""
+    import math
+    xs = [math.log(n) for n, _ in points]
+    ys = [math.log(t) for _, t in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    b = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+    return math.exp(my - b * mx), b
+
+
+def measure_size(ws, opts, teams, py_tmp):
+    """Every case of the growth table at one size; prints as it goes and returns the figures."""
+    regenerate(ws, opts, teams)
+    objects = teams * (opts.gbs + opts.joins)
+    row = {"teams": teams, "objects": objects, "targets": teams * (5 + opts.gbs + opts.joins)}
+    print(f"\n== {teams} teams x ({opts.gbs} GroupBys + {opts.joins} Joins): {objects} engine JSON files, "
+          f"{row['targets']} compile targets (load {' '.join(open('/proc/loadavg').read().split()[:3])})")
+    theirs = CompilePy(opts.compile_py and os.path.abspath(opts.compile_py), opts.python,
+                       os.path.abspath(opts.py_repo_gen), (teams, opts.gbs, opts.joins),
+                       tempfile.mkdtemp(prefix=f"t{teams}_", dir=py_tmp))
+    theirs.quiet = True
+    wall, _ = build(ws)
+    print(f"  first build at this size (analysis of the new repo, every object compiled): {wall:.1f} s")
+
+    # Cold builds, each followed by compile.py's whole-repo compile of a fresh copy (pair by pair).
+    pairs = teams <= opts.compile_py_max_teams
+    profile = os.path.join(py_tmp, "cold.profile.gz")
+    cold, analysis, execution, theirs_cold, procs = [], [], [], [], None
+    for i in range(opts.runs):
+        delete_outputs(ws)
+        define_nonce[0] += 1
+        wall, err = build(ws, f"--profile={profile}")
+        a, e = profiled_phases(ws, profile)
+        cold.append(wall)
+        analysis.append(a)
+        execution.append(e)
+        procs = processes(err)
+        line = f"  cold run {i + 1}: ours {wall:.2f} s (analysis {a:.2f} s, execution {e:.2f} s)"
+        if theirs.checkout and (pairs or i == 0):
+            repo = theirs.fresh()
+            t = theirs.run(repo, "joins", timeout=None if pairs else opts.compile_py_timeout)
+            shutil.rmtree(repo, ignore_errors=True)
+            if t is None:
+                line += f", compile.py did not finish in {opts.compile_py_timeout:.0f} s (killed)"
+                row["compile_py_timeout"] = opts.compile_py_timeout
+            else:
+                theirs_cold.append(t)
+                line += f", compile.py {t:.2f} s: ours / compile.py = {wall / t:.3f}"
+        print(line)
+    row["cold"], row["analysis"], row["execution"] = cold, analysis, execution
+    row["compile_py_cold"] = theirs_cold
+    row["ratios"] = [o / t for o, t in zip(cold, theirs_cold)]
+    print(f"  cold: {stats(cold)}; analysis {stats(analysis)}; {procs}")
+    row["heap_cold"] = server_heap_mb(ws)
+
+    row["noop"] = [build(ws)[0] for _ in range(opts.runs)]
+    print(f"  no-op: {stats(row['noop'])}")
+    path = os.path.join(ws, EDIT_FILE)
+    original = open(path).read()
+    edit, edit_procs = [], None
+    for i in range(opts.runs):
+        with open(path, "w") as f:
+            f.write(edited_textproto(original, i))
+        wall, err = build(ws)
+        edit.append(wall)
+        edit_procs = processes(err)
+    with open(path, "w") as f:
+        f.write(original)
+    build(ws)
+    row["edit"] = edit
+    print(f"  edit one GroupBy: {stats(edit)} ({edit_procs})")
+    run_update(ws, force=True)  # writes production/ (untimed)
+    # The update cases without compile.py: its side needs a whole-repo compile first (40 minutes at 10x); the
+    # edit loop against compile.py is measured by --cases=update-edit (README, "The edit loop").
+    ours_only = CompilePy(None, opts.python, os.path.abspath(opts.py_repo_gen), (teams, opts.gbs, opts.joins), py_tmp)
+    ours_only.quiet = True
+    row["update_noop"] = update_noop(ws, opts.runs, ours_only)
+    row["update_edit"] = update_edit(ws, opts.runs, ours_only)
+    row["heap_end"] = server_heap_mb(ws)
+    print(f"  Bazel's server heap after GC: {row['heap_cold']} MB after the cold builds, {row['heap_end']} MB at the end")
+    shutil.rmtree(os.path.join(ws, "production"), ignore_errors=True)
+    return row
+
+
+def growth(opts, scales, py_tmp):
+    ws = opts.dir or tempfile.mkdtemp(prefix="chronon_bench_growth_")
+    rows = []
+    try:
+        for teams in scales:
+            rows.append(measure_size(ws, opts, teams, py_tmp))
+    finally:
+        if not opts.dir:
+            bazel(ws, "clean", "--expunge", check=False)
+            shutil.rmtree(ws, ignore_errors=True)
+    measured = [(r["objects"], statistics.median(r["compile_py_cold"])) for r in rows if r["compile_py_cold"]]
+    fit = power_law(measured) if len(measured) >= 2 else None
+    for r in rows:
+        if not r["compile_py_cold"] and fit:
+            r["compile_py_extrapolated"] = fit[0] * r["objects"] ** fit[1]
+    table = growth_table(rows, fit)
+    print("\n" + table)
+    if opts.table:
+        with open(opts.table, "w") as f:
+            f.write(table + "\n")
+    if opts.plot:
+        growth_plot(rows, opts.plot, opts.python)
+        print(f"plot: {opts.plot}")
+
+
+def growth_table(rows, fit):
+    def med(values, fmt="{:.2f} s"):
+        return fmt.format(statistics.median(values)) if values else "-"
+    lines = ["| objects (teams) | cold build | analysis | compile.py, whole repo | ours / compile.py, per pair "
+             "| no-op build | edit one GroupBy | update, no-op | edit + update | server heap after GC |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        if r["compile_py_cold"]:
+            theirs = med(r["compile_py_cold"])
+            ratios = ", ".join(f"{x:.3f}" for x in r["ratios"]) or "-"
+        elif "compile_py_timeout" in r:
+            theirs = f"not done in {r['compile_py_timeout']:.0f} s"
+            if "compile_py_extrapolated" in r:
+                theirs += f" (fit: ~{r['compile_py_extrapolated']:.0f} s)"
+            ratios = "-"
+        else:
+            theirs, ratios = "-", "-"
+        lines.append(f"| {r['objects']:,} ({r['teams']}) | {med(r['cold'])} | {med(r['analysis'])} | {theirs} | "
+                     f"{ratios} | {med(r['noop'])} | {med(r['edit'])} | {med(r['update_noop'])} | "
+                     f"{med(r['update_edit'])} | {r['heap_cold']} / {r['heap_end']} MB |")
+    if fit:
+        lines.append("")
+        lines.append(f"compile.py's whole-repo time fitted through the measured sizes: t = {fit[0]:.3g} s x "
+                     f"objects^{fit[1]:.2f}")
+    return "\n".join(lines)
+
+
+def growth_plot(rows, path, python):
+    """The PNG, drawn by tools/bench/plot_growth.py under PYTHON (Debian's, which has python3-matplotlib)."""
+    data = path + ".json"
+    with open(data, "w") as f:
+        json.dump(rows, f)
+    try:
+        subprocess.run([python, os.path.join(HERE, "plot_growth.py"), data, path], check=True)
+    finally:
+        os.remove(data)
 
 
 CASES = ("cold", "noop", "edit", "cache", "compiler", "update-fill", "update-noop", "update-edit")
@@ -501,6 +693,14 @@ def main():
                         help="a Bazel disk cache for every build: for a smoke run that checks the script works "
                              "(tests/integration/bench_smoke_test.sh); the figures are then not cold")
     parser.add_argument("--rules", default=ROOT, help="the rules_chronon the repo uses (default: this checkout)")
+    parser.add_argument("--growth", default=None,
+                        help="comma-separated team counts: the growth table at each size instead of the cases")
+    parser.add_argument("--compile_py_max_teams", type=int, default=30,
+                        help="growth: compile.py runs after every cold build up to this many teams, above it once")
+    parser.add_argument("--compile_py_timeout", type=float, default=900,
+                        help="growth: seconds compile.py gets above --compile_py_max_teams")
+    parser.add_argument("--table", default=None, help="growth: write the markdown table here")
+    parser.add_argument("--plot", default=None, help="growth: write the PNG plot here")
     opts = parser.parse_args()
     cases = [c for c in opts.cases.split(",") if c]
     unknown = [c for c in cases if c not in CASES]
@@ -510,6 +710,13 @@ def main():
     if opts.disk_cache:
         extra_build_flags.append(f"--disk_cache={opts.disk_cache}")
     machine()
+    if opts.growth:
+        py_tmp = tempfile.mkdtemp(prefix="chronon_bench_py_")
+        try:
+            growth(opts, [int(n) for n in opts.growth.split(",")], py_tmp)
+        finally:
+            shutil.rmtree(py_tmp, ignore_errors=True)
+        return
     ws = opts.dir or tempfile.mkdtemp(prefix="chronon_bench_")
     py_tmp = tempfile.mkdtemp(prefix="chronon_bench_py_")
     try:

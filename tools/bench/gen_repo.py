@@ -147,7 +147,7 @@ rules_chronon_register_toolchains(compiler = "source")
 
     write(os.path.join(out, "BUILD"), 'load("@rules_chronon//rules:defs.bzl", "chronon_production")\n\n'
           'exports_files(["teams.json"])\n\n'
-          "# bazel-bin/production/<group_bys|joins>/<team>/<name>: every object of the repo.\n"
+          "# Every object of the repo; checked in (production/, written by `bazel run //:production.update`).\n"
           "chronon_production(\n    name = \"production\",\n    deps = [\n"
           + "".join(f'        "{label}",\n' for label in everything) + "    ],\n)\n")
 

@@ -11,6 +11,9 @@ Cases of the build (each run is timed as the wall time of one `bazel build //:pr
   noop      the same build again.
   edit      one GroupBy's textproto changed (a window length toggled) and rebuilt; also counts the actions run.
   cache     `bazel clean`, then a build against a warm HTTP cache (nginx WebDAV on loopback); counts executed actions.
+  ci        a CI machine: a fresh output base per run (Bazel's server, C++ toolchain detection and analysis from
+            scratch, no local outputs, no disk cache) against a warm HTTP cache, until every conf is present;
+            counts executed actions (the compiler's C++ actions come from the cache too).
   compiler  the chronon_compiler binary alone on one GroupBy and one Join (one process per compile, as Bazel's
             sandboxed/local strategies run it; and as a persistent worker answering many requests): wall time and
             peak RSS (/usr/bin/time).
@@ -641,10 +644,10 @@ def growth_table(rows, fit):
             theirs = med(r["compile_py_cold"])
             ratios = ", ".join(f"{x:.3f}" for x in r["ratios"]) or "-"
         elif "compile_py_timeout" in r:
-            theirs = f"not done in {r['compile_py_timeout']:.0f} s"
+            theirs = f"> {r['compile_py_timeout']:.0f} s (killed unfinished)"
             if "compile_py_extrapolated" in r:
-                theirs += f" (fit: ~{r['compile_py_extrapolated']:.0f} s)"
-            ratios = "-"
+                theirs += f"; the fit says {r['compile_py_extrapolated']:.0f} s"
+            ratios = f"< {statistics.median(r['cold']) / r['compile_py_timeout']:.3f} (median / {r['compile_py_timeout']:.0f} s)"
         else:
             theirs, ratios = "-", "-"
         lines.append(f"| {r['objects']:,} ({r['teams']}) | {med(r['cold'])} | {med(r['analysis'])} | {theirs} | "
@@ -658,17 +661,53 @@ def growth_table(rows, fit):
 
 
 def growth_plot(rows, path, python):
-    """The PNG, drawn by tools/bench/plot_growth.py under PYTHON (Debian's, which has python3-matplotlib)."""
+    """The PNG, drawn by tools/bench/plot_growth.py under PYTHON (Debian's, which has python3-matplotlib), from
+    PATH.json: every figure of the run, kept so that the plot can be redrawn without rerunning."""
     data = path + ".json"
     with open(data, "w") as f:
-        json.dump(rows, f)
+        json.dump(rows, f, indent=1)
+    subprocess.run([python, os.path.join(HERE, "plot_growth.py"), data, path], check=True)
+
+
+def measure_ci(ws, runs):
+    """A CI machine: a fresh output base (no server, no analysis cache, no local outputs, no disk cache) against a
+    warm HTTP cache. Each run: `bazel --output_base=NEW build //:production` with the cache, timed from the client
+    call to every conf present, then the server shut down. The cache is filled by a build of its own first."""
+    tmp = tempfile.mkdtemp(prefix="chronon_bench_ci_")
     try:
-        subprocess.run([python, os.path.join(HERE, "plot_growth.py"), data, path], check=True)
+        port = start_nginx(os.path.join(tmp, "nginx"))
+        flags = [f"--remote_cache=http://127.0.0.1:{port}", f"--define=chronon_bench_nonce={define_nonce[0]}"]
+
+        def fresh_build(base):
+            cmd = ["bazel", f"--output_base={base}", "build", *flags, "//:production"]
+            start = time.perf_counter()
+            p = subprocess.run(cmd, cwd=ws, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            wall = time.perf_counter() - start
+            subprocess.run(["bazel", f"--output_base={base}", "shutdown"], cwd=ws, stderr=subprocess.DEVNULL)
+            if p.returncode != 0:
+                sys.stderr.write(p.stderr[-3000:])
+                sys.exit("bench: the CI build failed")
+            return wall, p.stderr
+
+        fill, _ = fresh_build(os.path.join(tmp, "base_fill"))
+        print(f"ci: the cache filled by a first build in a fresh output base (compiler included): {fill:.1f} s")
+        walls, procs = [], None
+        for i in range(runs):
+            base = os.path.join(tmp, f"base_{i}")
+            wall, err = fresh_build(base)
+            walls.append(wall)
+            procs = processes(err)
+            confs = sum(len(files) for d, _, files in os.walk(os.path.join(ws, "bazel-bin"), followlinks=True)
+                        if "/production/" in d + "/")
+            print(f"  run {i + 1}: {wall:.2f} s ({procs}; {confs} engine JSON files under bazel-bin)")
+            shutil.rmtree(base, ignore_errors=True)
+        print(f"ci: fresh output base, empty disk cache, warm HTTP cache: {stats(walls)}   ({procs})")
     finally:
-        os.remove(data)
+        stop_nginx(os.path.join(tmp, "nginx"))
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
-CASES = ("cold", "noop", "edit", "cache", "compiler", "update-fill", "update-noop", "update-edit")
+CASES = ("cold", "noop", "edit", "cache", "ci", "compiler", "update-fill", "update-noop", "update-edit")
 
 
 def main():
@@ -789,6 +828,9 @@ def bench(ws, opts, cases, py_tmp):
         finally:
             stop_nginx(tmp)
             shutil.rmtree(tmp, ignore_errors=True)
+
+    if "ci" in cases:
+        measure_ci(ws, opts.runs)
 
     if "compiler" in cases:
         build(ws)  # local outputs again, for the compiler measurements

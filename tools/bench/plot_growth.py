@@ -23,18 +23,25 @@ def main(data, out):
         ax.plot(xs, [statistics.median(r[key]) for r in rows], style, label=label)
     measured = [(r["objects"], statistics.median(r["compile_py_cold"])) for r in rows if r["compile_py_cold"]]
     if measured:
-        ax.plot(*zip(*measured), "D-", color="tab:red", label="compile.py: whole repo (measured)")
-    guessed = [(r["objects"], r["compile_py_extrapolated"]) for r in rows if "compile_py_extrapolated" in r]
-    if measured and guessed:
-        ax.plot(*zip(*(measured[-1:] + guessed)), "D--", color="tab:red", mfc="none",
-                label="compile.py: extrapolated (did not finish)")
+        ax.plot(*zip(*measured), "D-", color="tab:red", label="compile.py: whole repo")
+    unfinished = [(r["objects"], r["compile_py_timeout"]) for r in rows
+                  if not r["compile_py_cold"] and "compile_py_timeout" in r]
+    if unfinished:
+        # A lower bound: compile.py was killed there without finishing.
+        if measured:
+            ax.plot(*zip(*(measured[-1:] + unfinished)), ":", color="tab:red")
+        ax.plot(*zip(*unfinished), "^", color="tab:red", markersize=10, mfc="none",
+                label="compile.py: killed unfinished (a lower bound)")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    ax.set_xticks(xs)
+    ax.set_xticklabels([f"{x:,}" for x in xs])
+    ax.minorticks_off()
     ax.set_xlabel("engine JSON files (GroupBys + Joins)")
     ax.set_ylabel("wall time (s), median")
     ax.set_title("rules_chronon and compile.py: time against repo size")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
+    ax.legend(loc="upper left", fontsize="small")
     fig.tight_layout()
     fig.savefig(out, dpi=100)
     plt.close(fig)

@@ -26,8 +26,8 @@ run() {
 
 run "bazel test //..." bazel test --disk_cache="$DISK_CACHE" //...
 # The unit tests and the failure goldens again, under AddressSanitizer (with LeakSanitizer) and UBSan. (Run in the
-# background beside the integration tests, in an output base of its own, it made a cold suite slower, 762 s against
-# about 730 s: those tests build and compile too, so the two only fought for the 2 cores; docs/performance.md.)
+# background beside the integration tests, in an output base of its own, a cold suite took 762 s, against 769 s in
+# series: those tests build and compile too, so the two only fought for the 2 cores; docs/performance.md.)
 run "bazel test --config=sanitize" bazel test --config=sanitize --disk_cache="$DISK_CACHE" //chronon/... //tests/errors/...
 for t in tests/integration/*_test.sh; do
   run "$(basename "$t" .sh)" bash "$t"

@@ -139,7 +139,6 @@ def _team_config_impl(rctx):
             _TEAM_FILES_BZL.name,
         ))),
         'package(default_visibility = ["//visibility:public"])',
-        "filegroup(name = \"all\", srcs = {})".format(json.encode(files)),
         "chronon_team_files(name = \"teams\", teams = {}, whole = \"all_teams.json\")".format(json.encode(teams)),
         "",
     ]))

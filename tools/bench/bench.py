@@ -230,6 +230,24 @@ def edited_py(original, i):
     return original.replace("for w in (1, 7, 30)", f"for w in (1, 7, {31 + i})")
 
 
+def measure_edit(ws, runs):
+    """One GroupBy's textproto edited (a window length toggled) and rebuilt, RUNS times, then restored: the wall
+    times and the last build's process counts."""
+    path = os.path.join(ws, EDIT_FILE)
+    original = open(path).read()
+    walls, procs = [], None
+    for i in range(runs):
+        with open(path, "w") as f:
+            f.write(edited_textproto(original, i))
+        wall, err = build(ws)
+        walls.append(wall)
+        procs = processes(err)
+    with open(path, "w") as f:
+        f.write(original)
+    build(ws)
+    return walls, procs
+
+
 def tree_diff(ours, theirs):
     """Paths under production/<group_bys|joins|staging_queries>/ that differ between the two trees (or exist once)."""
     def files(root):
@@ -516,8 +534,9 @@ def server_heap_mb(ws):
     return int(m.group(1)) if m else float("nan")
 
 
-def regenerate(ws, opts, teams):
-    """The bench repo at TEAMS teams in WS, replacing the previous size's (same WORKSPACE, same output base)."""
+def generate(ws, opts, teams):
+    """The bench repo at TEAMS teams in WS, replacing a previous size's, if any (same WORKSPACE: the output base and
+    the built compiler stay)."""
     for d in ("sources", "group_bys", "joins", "production"):
         shutil.rmtree(os.path.join(ws, d), ignore_errors=True)
     subprocess.run([sys.executable, os.path.join(HERE, "gen_repo.py"), ws, str(teams), str(opts.gbs),
@@ -536,7 +555,7 @@ def power_law(points):
 
 def measure_size(ws, opts, teams, py_tmp):
     """Every case of the growth table at one size; prints as it goes and returns the figures."""
-    regenerate(ws, opts, teams)
+    generate(ws, opts, teams)
     objects = teams * (opts.gbs + opts.joins)
     row = {"teams": teams, "objects": objects, "targets": teams * (5 + opts.gbs + opts.joins)}
     print(f"\n== {teams} teams x ({opts.gbs} GroupBys + {opts.joins} Joins): {objects} engine JSON files, "
@@ -581,18 +600,7 @@ def measure_size(ws, opts, teams, py_tmp):
 
     row["noop"] = [build(ws)[0] for _ in range(opts.runs)]
     print(f"  no-op: {stats(row['noop'])}")
-    path = os.path.join(ws, EDIT_FILE)
-    original = open(path).read()
-    edit, edit_procs = [], None
-    for i in range(opts.runs):
-        with open(path, "w") as f:
-            f.write(edited_textproto(original, i))
-        wall, err = build(ws)
-        edit.append(wall)
-        edit_procs = processes(err)
-    with open(path, "w") as f:
-        f.write(original)
-    build(ws)
+    edit, edit_procs = measure_edit(ws, opts.runs)
     row["edit"] = edit
     print(f"  edit one GroupBy: {stats(edit)} ({edit_procs})")
     run_update(ws, force=True)  # writes production/ (untimed)
@@ -768,8 +776,7 @@ def main():
 
 
 def bench(ws, opts, cases, py_tmp):
-    subprocess.run([sys.executable, os.path.join(HERE, "gen_repo.py"), ws, str(opts.teams), str(opts.gbs),
-                    str(opts.joins), f"--rules={opts.rules}"], check=True)
+    generate(ws, opts, opts.teams)
     n_objects = opts.teams * (5 + opts.gbs + opts.joins)
     print(f"repo: {ws}: {opts.teams} teams x ({opts.gbs} GroupBys + {opts.joins} Joins + 5 sources) = "
           f"{n_objects} targets; rules {opts.rules}; {opts.runs} runs per case; cases {','.join(cases)}")
@@ -797,18 +804,7 @@ def bench(ws, opts, cases, py_tmp):
         print(f"no-op rebuild:     {stats(noop)}")
 
     if "edit" in cases:
-        path = os.path.join(ws, EDIT_FILE)
-        original = open(path).read()
-        edit, edit_procs = [], None
-        for i in range(opts.runs):
-            with open(path, "w") as f:
-                f.write(edited_textproto(original, i))
-            wall, err = build(ws)
-            edit.append(wall)
-            edit_procs = processes(err)
-        with open(path, "w") as f:
-            f.write(original)
-        build(ws)
+        edit, edit_procs = measure_edit(ws, opts.runs)
         print(f"edit one GroupBy:  {stats(edit)}   ({edit_procs}; the GroupBy and the Joins that use it)")
 
     if "cache" in cases:

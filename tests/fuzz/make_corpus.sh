@@ -55,8 +55,8 @@ done
 
 # The failure goldens: each is one mistake, which is what the fuzzer should start from too.
 errors_source="$summaries/website__views.chronon.json"
-(cd "$ROOT" && bazel build --disk_cache="$DISK_CACHE" //chronon:chronon_compiler >/dev/null 2>&1 &&
-  bazel-bin/chronon/chronon_compiler --kind=source --label=//tests/errors:website__views \
+release_tools
+(cd "$ROOT" && "$tools_bin/chronon_compiler" --kind=source --label=//tests/errors:website__views \
     --src=tests/errors/source.textproto --teams=tests/errors/teams.json --out_summary="$errors_source")
 summary_of["tests/errors//tests/errors:website__views"]=$errors_source
 for src in "$ROOT"/tests/errors/*.textproto; do

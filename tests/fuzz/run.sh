@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the fuzz target, replays every past finding (tests/fuzz/regressions/), then fuzzes chronon::Compile for
-# SECONDS (default 60) from the seed corpus plus what earlier runs kept. Fails on any crash, leak, UB, timeout
-# (10 s per input) or out-of-memory (2 GB); the input is left in $FUZZ_OUT/artifacts/.
+# Builds the fuzz targets, fuzzes chronon::TeamConfig (teams.json) for a sixth of SECONDS (default 60), replays every
+# past finding (tests/fuzz/regressions/), then fuzzes chronon::Compile for the rest of SECONDS from the seed corpus
+# plus what earlier runs kept. Fails on any crash, leak, UB, timeout (10 s per input) or out-of-memory (2 GB); the
+# input is left in $FUZZ_OUT/artifacts/.
 # usage: tests/fuzz/run.sh [SECONDS]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,8 +15,8 @@ trap 'rm -rf "$seeds"' EXIT
 "$here/make_corpus.sh" "$seeds"
 flags=(-timeout=10 -rss_limit_mb=2048 -max_len=65536 -artifact_prefix="$out/artifacts/" -print_final_stats=1)
 log="$out/last_run.log"
-# teams.json (chronon::TeamConfig) gets a quarter of the time, at most 20 s, with examples/'s teams.json and a few
-# broken ones as seeds.
+# teams.json (chronon::TeamConfig) gets a sixth of the time, at most 20 s, with examples/'s teams.json and a few
+# broken ones as seeds; chronon::Compile the rest.
 teams_fuzzer=$out/teams_fuzzer
 root=$(cd "$here/../.." && pwd)
 if [[ ! -f $teams_fuzzer || $root/chronon/teams.cc -nt $teams_fuzzer || $root/chronon/teams.h -nt $teams_fuzzer ||
@@ -30,7 +31,8 @@ done
 printf '{"$source": "teams.json", "$errors": [{"line": 2, "column": 3, "id": "teams-json-syntax", "message": "m"}]}' \
   >"$teams_seeds/split_with_errors.json"
 mkdir -p "$out/teams_corpus"
-teams_seconds=$((seconds / 4 < 20 ? seconds / 4 : 20))
+teams_seconds=$((seconds / 6 < 20 ? seconds / 6 : 20))
+compile_seconds=$((seconds - teams_seconds > 1 ? seconds - teams_seconds : 1))
 if ! "$teams_fuzzer" -timeout=10 -rss_limit_mb=2048 -max_len=4096 -artifact_prefix="$out/artifacts/" \
   -max_total_time=$((teams_seconds > 0 ? teams_seconds : 1)) "$out/teams_corpus" "$teams_seeds" >"$out/teams_run.log" 2>&1; then
   rm -rf "$teams_seeds"
@@ -49,7 +51,7 @@ if ! "$fuzzer" "${flags[@]}" "$here"/regressions/* >"$log" 2>&1; then
 fi
 # The kept corpus ($out/corpus) grows across runs; the seeds are read but not copied into it.
 status=0
-"$fuzzer" "${flags[@]}" -max_total_time="$seconds" "$out/corpus" "$seeds" >"$log" 2>&1 || status=$?
+"$fuzzer" "${flags[@]}" -max_total_time="$compile_seconds" "$out/corpus" "$seeds" >"$log" 2>&1 || status=$?
 grep -E '^(INFO: seed corpus|#[0-9]+.*DONE|Done |stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb))' "$log" || true
 if [[ $status -ne 0 ]]; then
   grep -vE '^#[0-9]+' "$log" | tail -n 60

@@ -16,8 +16,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-bazel_in "$ROOT" build //tools:import 2>&1 | tail -n 1
-importer=$(cd "$ROOT" && bazel info bazel-bin 2>/dev/null)/chronon/chronon_import
+# The release build of the importer, which `bazel run --config=release` below runs too.
+release_tools
+importer=$tools_bin/chronon_import
 [[ -x $importer ]] || fail "no importer at $importer"
 
 # repo NAME TEAMS GOLDEN: a Chronon repo at $tmp/NAME with TEAMS as teams.json and GOLDEN as production/.
@@ -31,7 +32,7 @@ repo sample "$ROOT/tests/sample/teams.json" "$GOLDENS/sample/expected"
 
 start=$(date +%s.%N)
 for name in seed sample; do
-  (cd "$ROOT" && bazel run --disk_cache="$DISK_CACHE" //tools:import -- --from="$tmp/$name" --to="$tmp/${name}_ws" \
+  (cd "$ROOT" && bazel run --config=release --symlink_prefix=/ --disk_cache="$DISK_CACHE" //tools:import -- --from="$tmp/$name" --to="$tmp/${name}_ws" \
     --rules="$ROOT") 2>/dev/null | tee "$tmp/$name.log"
 done
 end=$(date +%s.%N)

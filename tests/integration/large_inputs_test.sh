@@ -5,8 +5,9 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
-bazel build --disk_cache="$DISK_CACHE" //chronon:chronon_compiler 2>&1 | tail -n 1
-compiler=$ROOT/bazel-bin/chronon/chronon_compiler
+# The release build (what users run, and what the README's figures are of).
+release_tools
+compiler=$tools_bin/chronon_compiler
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp "$ROOT/tests/errors/teams.json" "$work/teams.json"

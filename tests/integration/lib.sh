@@ -18,6 +18,48 @@ fail() {
   exit 1
 }
 
+# release_tools: builds this checkout's compiler, conf tool and importer as tools/release.sh builds the prebuilt
+# toolchain (`--config=release`: optimized, static, no convenience symlinks) and sets tools_bin to the directory
+# holding them. The tests that run a tool by hand, or that need a compiler without testing how it is built, take
+# these (what a release's users run): release_archive_test builds the same actions, so whichever test comes first
+# pays for one optimized build and the others find it in this workspace's output base or the shared disk cache.
+release_tools() {
+  local log
+  log=$(mktemp)
+  (cd "$ROOT" && bazel build --config=release --symlink_prefix=/ --disk_cache="$DISK_CACHE" \
+    //chronon:chronon_compiler //chronon:chronon_conf_tool //chronon:chronon_import) >"$log" 2>&1 ||
+    { tail -n 30 "$log" >&2; rm -f "$log"; fail "the release build of the tools failed"; }
+  rm -f "$log"
+  tools_bin=$(cd "$ROOT" && bazel info --config=release bazel-bin 2>/dev/null)/chronon
+  [[ -x $tools_bin/chronon_compiler ]] || fail "no compiler at $tools_bin/chronon_compiler"
+}
+
+# use_release_toolchain WS: makes consumer workspace WS run release_tools' binaries through a chronon_toolchain over
+# files (the shape of the release archive's prebuilt toolchain), registered with --extra_toolchains so that it wins
+# over the one its WORKSPACE registers. For tests about something else than building the compiler from source.
+use_release_toolchain() {
+  local ws=$1
+  release_tools
+  mkdir -p "$ws/release_tools"
+  cp "$tools_bin/chronon_compiler" "$tools_bin/chronon_conf_tool" "$ws/release_tools/"
+  cat >"$ws/release_tools/BUILD" <<'BUILD'
+load("@rules_chronon//rules:defs.bzl", "chronon_toolchain")
+
+chronon_toolchain(
+    name = "tools",
+    compiler = "chronon_compiler",
+    conf_tool = "chronon_conf_tool",
+)
+
+toolchain(
+    name = "toolchain",
+    toolchain = ":tools",
+    toolchain_type = "@rules_chronon//chronon:toolchain_type",
+)
+BUILD
+  echo "build --extra_toolchains=//release_tools:toolchain" >>"$ws/.bazelrc"
+}
+
 # copy_workspace SRC DEST: a copy of consumer workspace SRC (without its bazel-* symlinks) whose WORKSPACE points
 # local_repository at these rules.
 copy_workspace() {

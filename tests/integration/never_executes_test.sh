@@ -5,8 +5,8 @@
 # libraries) and for writing only its declared outputs (through `<output>.tmp` and a rename).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-(cd "$ROOT" && bazel build --disk_cache="$DISK_CACHE" //chronon:chronon_compiler 2>&1 | tail -n 1)
-compiler=$ROOT/bazel-bin/chronon/chronon_compiler
+release_tools
+compiler=$tools_bin/chronon_compiler
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"

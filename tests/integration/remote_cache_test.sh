@@ -2,7 +2,8 @@
 # A team's CI cache, for real: starts nginx (Debian's nginx-light, WebDAV) as an HTTP remote cache on loopback,
 # builds a copy of examples/ against it, runs `bazel clean`, rebuilds, and asserts from the execution log that every
 # ChrononCompile action of the rebuild was a remote cache hit. The HTTP cache is the only cache in play (no
-# --disk_cache), so the hits can only come from nginx.
+# --disk_cache), so the hits can only come from nginx. The workspace runs the release build's tools through a
+# toolchain over files, as a release's users do (lib.sh, use_release_toolchain): the compiler is not rebuilt here.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -23,6 +24,7 @@ cache=$nginx_url
 echo "nginx (pid $nginx_pid) serves a WebDAV cache at $cache"
 
 copy_workspace "$ROOT/examples" "$ws"
+use_release_toolchain "$ws"
 # The README's CI config, as a team would check it in.
 cat >>"$ws/.bazelrc" <<RC
 build:ci --remote_cache=$cache

@@ -11,9 +11,9 @@
 #
 # The archive holds the rules (rules/, toolchains/, chronon/ with the compiler's sources, for
 # rules_chronon_dependencies(compiler = "source")), docs/, README.md, CHANGELOG.md, MODULE.bazel, and the prebuilt
-# tools under toolchains/prebuilt/linux_x86_64/: chronon_compiler and chronon_conf_tool built with
-# `--config=release` (static protobuf, Abseil, zlib and libstdc++; the script fails if `readelf -d` shows any NEEDED
-# entry beyond glibc). Same inputs, same bytes: entries sorted by name, mtime 2000-01-01, owner and group 0, modes
+# tools under toolchains/prebuilt/linux_x86_64/: chronon_compiler and chronon_conf_tool, //tools:release_binaries
+# built with `--config=release` (optimized, static protobuf, Abseil, zlib and libstdc++; the script fails if
+# `readelf -d` shows any NEEDED entry beyond glibc). Same inputs, same bytes: entries sorted by name, mtime 2000-01-01, owner and group 0, modes
 # normalized, `gzip -n`. Next to it, chronon_tools-<version>-linux_x86_64.tar.gz holds the two tools alone, for
 # bzlmod's `chronon` extension: the rules archive pins its URL (next to --url) and sha256 in
 # rules/private/prebuilt.bzl. MODULE.bazel's version must match rules/version.bzl.
@@ -55,21 +55,20 @@ pack() {
 
 # --- the prebuilt tools (no convenience symlinks: the checkout's bazel-bin keeps pointing at the regular build)
 read -r -a extra <<<"${RELEASE_BAZEL_FLAGS:-}"
-tools=(//chronon:chronon_compiler //chronon:chronon_conf_tool)
-(cd "$ROOT" && bazel build --config=release --symlink_prefix=/ "${extra[@]}" "${tools[@]}" >&2)
-bin=$(cd "$ROOT" && bazel info --config=release bazel-bin 2>/dev/null)
+(cd "$ROOT" && bazel build --config=release --symlink_prefix=/ "${extra[@]}" //tools:release_binaries >&2)
+bin=$(cd "$ROOT" && bazel info --config=release bazel-bin 2>/dev/null)/tools
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/root/toolchains/prebuilt/linux_x86_64"
 for tool in chronon_compiler chronon_conf_tool; do
-  needed=$(readelf -d "$bin/chronon/$tool" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort)
+  needed=$(readelf -d "$bin/$tool" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort)
   others=$(grep -v -x -E 'libc\.so\.6|libm\.so\.6|ld-linux-x86-64\.so\.2|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1' <<<"$needed" || true)
   if [[ -n $others ]]; then
     echo "release.sh: $tool needs shared libraries beyond glibc: $others" >&2
     exit 1
   fi
-  install -m 0755 "$bin/chronon/$tool" "$stage/root/toolchains/prebuilt/linux_x86_64/$tool"
+  install -m 0755 "$bin/$tool" "$stage/root/toolchains/prebuilt/linux_x86_64/$tool"
 done
 
 # --- the sources: what git tracks (or would: new files not yet committed) in these paths, as in the working tree

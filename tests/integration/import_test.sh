@@ -16,9 +16,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The release build of the importer, which `bazel run --config=release` below runs too.
-release_tools
-importer=$tools_bin/chronon_import
+# The importer as `bazel test --config=sanitize //...` built it (tests/run_all.sh): `bazel run` below runs it too.
+bazel_in "$ROOT" build --config=sanitize //tools:import 2>&1 | tail -n 1
+importer=$ROOT/bazel-bin/chronon/chronon_import
 [[ -x $importer ]] || fail "no importer at $importer"
 
 # repo NAME TEAMS GOLDEN: a Chronon repo at $tmp/NAME with TEAMS as teams.json and GOLDEN as production/.
@@ -32,7 +32,7 @@ repo sample "$ROOT/tests/sample/teams.json" "$GOLDENS/sample/expected"
 
 start=$(date +%s.%N)
 for name in seed sample; do
-  (cd "$ROOT" && bazel run --config=release --symlink_prefix=/ --disk_cache="$DISK_CACHE" //tools:import -- --from="$tmp/$name" --to="$tmp/${name}_ws" \
+  (cd "$ROOT" && bazel run --config=sanitize --disk_cache="$DISK_CACHE" //tools:import -- --from="$tmp/$name" --to="$tmp/${name}_ws" \
     --rules="$ROOT") 2>/dev/null | tee "$tmp/$name.log"
 done
 end=$(date +%s.%N)

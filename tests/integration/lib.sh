@@ -18,19 +18,19 @@ fail() {
   exit 1
 }
 
-# release_tools: builds this checkout's compiler, conf tool and importer as tools/release.sh builds the prebuilt
-# toolchain (`--config=release`: optimized, static, no convenience symlinks) and sets tools_bin to the directory
-# holding them. The tests that run a tool by hand, or that need a compiler without testing how it is built, take
-# these (what a release's users run): release_archive_test builds the same actions, so whichever test comes first
-# pays for one optimized build and the others find it in this workspace's output base or the shared disk cache.
+# release_tools: builds this checkout's compiler and conf tool as tools/release.sh builds the prebuilt toolchain's
+# (//tools:release_binaries with `--config=release`: optimized, static, no convenience symlinks) and sets tools_bin
+# to the directory holding them. The tests that run a tool by hand, or that need a compiler without testing how it
+# is built, take these (what a release's users run). They are the toolchain's own build in the host configuration,
+# which `bazel test //...` here has already compiled: only the two links run.
 release_tools() {
   local log
   log=$(mktemp)
   (cd "$ROOT" && bazel build --config=release --symlink_prefix=/ --disk_cache="$DISK_CACHE" \
-    //chronon:chronon_compiler //chronon:chronon_conf_tool //chronon:chronon_import) >"$log" 2>&1 ||
+    //tools:release_binaries) >"$log" 2>&1 ||
     { tail -n 30 "$log" >&2; rm -f "$log"; fail "the release build of the tools failed"; }
   rm -f "$log"
-  tools_bin=$(cd "$ROOT" && bazel info --config=release bazel-bin 2>/dev/null)/chronon
+  tools_bin=$(cd "$ROOT" && bazel info --config=release bazel-bin 2>/dev/null)/tools
   [[ -x $tools_bin/chronon_compiler ]] || fail "no compiler at $tools_bin/chronon_compiler"
 }
 

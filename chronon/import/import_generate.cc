@@ -95,6 +95,15 @@ void Importer::Generate() {
                    "one.\nrules_chronon_dependencies(compiler = \"source\")\n\n"
                    "rules_chronon_register_toolchains(compiler = \"source\")\n");
   result_.workspace["teams.json"] = teams_text_;
+  // The README's recommended lines. A fixed action PATH keeps the action keys equal on every machine, so a CI
+  // machine's disk or remote cache answers the compile actions (and the compiler's own build) of every other one.
+  result_.workspace[".bazelrc"] =
+      "# Actions see a fixed PATH: the same cache keys on every machine, so disk and remote caches hit.\n"
+      "build --incompatible_strict_action_env\n"
+      "# Many compile actions at once: each is about a millisecond of work in a persistent worker (README, \"The "
+      "edit loop\").\n"
+      "build --jobs=32 --local_cpu_resources=HOST_CPUS*16 --worker_max_instances=ChrononCompile=16\n"
+      "try-import %workspace%/user.bazelrc\n";
 }
 
 }  // namespace importer

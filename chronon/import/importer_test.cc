@@ -307,6 +307,9 @@ TEST_F(ImporterTest, NeverWritesIntoANonEmptyDirectory) {
   EXPECT_EQ(WriteWorkspace(result, options_), "");
   EXPECT_THAT(Read(root_ / "ws/staging_queries/team_a/sq.v1.textproto"), HasSubstr(R"(query: "SELECT 1")"));
   EXPECT_THAT(Read(root_ / "ws/WORKSPACE"), HasSubstr(R"(path = "/rules")"));
+  // The recommended .bazelrc: without a fixed action PATH, no cache outside this machine would ever hit.
+  EXPECT_THAT(Read(root_ / "ws/.bazelrc"), HasSubstr("build --incompatible_strict_action_env\n"));
+  EXPECT_THAT(Read(root_ / "ws/.bazelrc"), HasSubstr("--worker_max_instances=ChrononCompile=16"));
 }
 
 }  // namespace

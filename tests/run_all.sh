@@ -29,9 +29,34 @@ run() {
 # cost about 80 s of a cold suite; docs/performance.md). The tools the tests run by hand come from the release build
 # (tests/integration/lib.sh, release_tools).
 run "bazel test --config=sanitize //..." bazel test --config=sanitize --disk_cache="$DISK_CACHE" //...
+# The README's first command. Its build of the compiler from source (the exec configuration every consumer
+# workspace shares) lands in the disk cache here, before anything runs beside it.
+run "examples: bazel build //..." bazel_in examples build //...
+
+# The fuzz run keeps one core busy for a minute and the integration tests leave the second one idle much of the
+# time (Bazel's start-up, small builds), so it runs beside them; its result is reported at the end.
+fuzz_log=$(mktemp)
+fuzz_start=$SECONDS
+echo "=== fuzz_test (in the background, beside the integration tests)"
+bash tests/integration/fuzz_test.sh >"$fuzz_log" 2>&1 &
+fuzz_pid=$!
 for t in tests/integration/*_test.sh; do
+  [[ $t == */fuzz_test.sh ]] && continue
   run "$(basename "$t" .sh)" bash "$t"
 done
+echo "=== fuzz_test"
+fuzz_status=0
+wait "$fuzz_pid" || fuzz_status=$?
+cat "$fuzz_log"
+rm -f "$fuzz_log"
+if ((fuzz_status == 0)); then
+  passed=$((passed + 1))
+  echo "--- PASS fuzz_test ($((SECONDS - fuzz_start)) s, beside the integration tests)"
+else
+  failed=$((failed + 1))
+  failures+=("fuzz_test")
+  echo "--- FAIL fuzz_test ($((SECONDS - fuzz_start)) s, beside the integration tests)"
+fi
 
 # Shut down the Bazel servers (and with them their persistent workers) of the in-tree workspaces the suite used;
 # the integration tests shut down those of their scratch workspaces themselves.

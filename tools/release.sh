@@ -10,13 +10,13 @@
 #   RELEASE_BAZEL_FLAGS  extra flags for the `bazel build` (e.g. --disk_cache=DIR)
 #
 # The archive holds the rules (rules/, toolchains/, chronon/ with the compiler's sources, for
-# rules_chronon_dependencies(compiler = "source")), docs/, README.md, CHANGELOG.md, MODULE.bazel, and the prebuilt
-# tools under toolchains/prebuilt/linux_x86_64/: chronon_compiler and chronon_conf_tool, //tools:release_binaries
-# built with `--config=release` (optimized, static protobuf, Abseil, zlib and libstdc++; the script fails if
-# `readelf -d` shows any NEEDED entry beyond glibc). Same inputs, same bytes: entries sorted by name, mtime 2000-01-01, owner and group 0, modes
-# normalized, `gzip -n`. Next to it, chronon_tools-<version>-linux_x86_64.tar.gz holds the two tools alone, for
-# bzlmod's `chronon` extension: the rules archive pins its URL (next to --url) and sha256 in
-# rules/private/prebuilt.bzl. MODULE.bazel's version must match rules/version.bzl.
+# rules_chronon_dependencies(compiler = "source")), docs/, README.md, CHANGELOG.md, MODULE.bazel, and the prebuilt tools
+# under toolchains/prebuilt/linux_x86_64/: chronon_compiler and chronon_conf_tool, //tools:release_binaries built with
+# `--config=release` (optimized, static protobuf, Abseil, zlib and libstdc++; the script fails if `readelf -d` shows any
+# NEEDED entry beyond glibc). Same inputs, same bytes: entries sorted by name, mtime 2000-01-01, owner and group 0,
+# modes normalized, `gzip -n`. Next to it, chronon_tools-<version>-linux_x86_64.tar.gz holds the two tools alone, for
+# bzlmod's `chronon` extension: the rules archive pins its URL (next to --url) and sha256 in rules/private/prebuilt.bzl.
+# MODULE.bazel's version must match rules/version.bzl.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 out=$ROOT/dist

@@ -44,7 +44,8 @@ fi
 # Both fuzzers are single-threaded: the teams.json one runs on the second core beside the first seconds of the
 # compiler's.
 "$teams_fuzzer" -timeout=10 -rss_limit_mb=2048 -max_len=4096 -artifact_prefix="$out/artifacts/" \
-  -max_total_time=$((teams_seconds > 0 ? teams_seconds : 1)) "$out/teams_corpus" "$teams_seeds" >"$out/teams_run.log" 2>&1 &
+  -max_total_time=$((teams_seconds > 0 ? teams_seconds : 1)) "$out/teams_corpus" "$teams_seeds" \
+  >"$out/teams_run.log" 2>&1 &
 teams_pid=$!
 # The kept corpus ($out/corpus) grows across runs; the seeds are read but not copied into it.
 status=0

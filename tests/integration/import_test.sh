@@ -32,8 +32,8 @@ repo sample "$ROOT/tests/sample/teams.json" "$GOLDENS/sample/expected"
 
 start=$(date +%s.%N)
 for name in seed sample; do
-  (cd "$ROOT" && bazel run --config=sanitize --disk_cache="$DISK_CACHE" //tools:import -- --from="$tmp/$name" --to="$tmp/${name}_ws" \
-    --rules="$ROOT") 2>/dev/null | tee "$tmp/$name.log"
+  (cd "$ROOT" && bazel run --config=sanitize --disk_cache="$DISK_CACHE" //tools:import -- --from="$tmp/$name" \
+    --to="$tmp/${name}_ws" --rules="$ROOT") 2>/dev/null | tee "$tmp/$name.log"
 done
 end=$(date +%s.%N)
 grep -q '^2/2 identical' "$tmp/seed.log" || fail "the seed import is not 2/2 identical in-process"

@@ -22,7 +22,7 @@ fail() {
 # (//tools:release_binaries with `--config=release`: optimized, static, no convenience symlinks) and sets tools_bin
 # to the directory holding them. The tests that run a tool by hand, or that need a compiler without testing how it
 # is built, take these (what a release's users run). They are the toolchain's own build in the host configuration,
-# which `bazel test //...` here has already compiled: only the two links run.
+# which any `bazel test //...` here (sanitized or not) has already compiled: only the two links run.
 release_tools() {
   local log
   log=$(mktemp)

@@ -9,19 +9,23 @@ mkdir -p "$DISK_CACHE"
 passed=0
 failed=0
 failures=()
-run() {
-  local name=$1
-  shift
-  echo "=== $name"
-  local start=$SECONDS
-  if "$@"; then
+# record NAME STATUS TIMING: counts a suite as passed (STATUS 0) or failed and prints its result line.
+record() {
+  if (($2 == 0)); then
     passed=$((passed + 1))
-    echo "--- PASS $name ($((SECONDS - start)) s)"
+    echo "--- PASS $1 ($3)"
   else
     failed=$((failed + 1))
-    failures+=("$name")
-    echo "--- FAIL $name ($((SECONDS - start)) s)"
+    failures+=("$1")
+    echo "--- FAIL $1 ($3)"
   fi
+}
+run() {
+  local name=$1 start=$SECONDS status=0
+  shift
+  echo "=== $name"
+  "$@" || status=$?
+  record "$name" "$status" "$((SECONDS - start)) s"
 }
 
 # Every test of this workspace once, under AddressSanitizer (with LeakSanitizer) and UBSan: the same tests as a
@@ -49,14 +53,7 @@ fuzz_status=0
 wait "$fuzz_pid" || fuzz_status=$?
 cat "$fuzz_log"
 rm -f "$fuzz_log"
-if ((fuzz_status == 0)); then
-  passed=$((passed + 1))
-  echo "--- PASS fuzz_test ($((SECONDS - fuzz_start)) s, beside the integration tests)"
-else
-  failed=$((failed + 1))
-  failures+=("fuzz_test")
-  echo "--- FAIL fuzz_test ($((SECONDS - fuzz_start)) s, beside the integration tests)"
-fi
+record fuzz_test "$fuzz_status" "$((SECONDS - fuzz_start)) s, beside the integration tests"
 
 # Shut down the Bazel servers (and with them their persistent workers) of the in-tree workspaces the suite used;
 # the integration tests shut down those of their scratch workspaces themselves.

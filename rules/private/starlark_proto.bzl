@@ -1,0 +1,545 @@
+"""Values shaped like chronon/api.proto messages, built by //chronon:python.bzl, checked and written as textproto.
+
+A message is a `struct(_chronon_type = "<Message>", <field> = <value>, ...)` holding only the fields that were set,
+with api.proto's snake_case field names. Map fields (thrift maps, repeated entry messages in api.proto) hold dicts,
+whose order is kept. Enum fields hold the value's NAME (`"SUM"`), so that the written textproto reads as the
+hand-written one does.
+
+Starlark forbids recursion: the encoder walks the value with an explicit stack.
+"""
+
+# Field types: "string", "bool", "int", "double", "label" (a string naming a Bazel target: collected as a dep),
+# "enum:<Enum>", "msg:<Message>", "map" (StringEntry), "map_map" (StringMapEntry), "map_list" (StringListEntry),
+# "json_fields" (a dict written as repeated JsonField), "json_value" (any JSON-like value, a JsonValue).
+# A leading "*" marks a repeated field. Fields are listed, and written, in api.proto's order.
+SCHEMA = {
+    "Query": [
+        ("selects", "map"),
+        ("wheres", "*string"),
+        ("start_partition", "string"),
+        ("end_partition", "string"),
+        ("time_column", "string"),
+        ("setups", "*string"),
+        ("mutation_time_column", "string"),
+        ("reversal_column", "string"),
+        ("partition_column", "string"),
+    ],
+    "EventSource": [
+        ("table", "string"),
+        ("topic", "string"),
+        ("query", "msg:Query"),
+        ("is_cumulative", "bool"),
+        ("staging_query", "label"),
+    ],
+    "EntitySource": [
+        ("snapshot_table", "string"),
+        ("mutation_table", "string"),
+        ("mutation_topic", "string"),
+        ("query", "msg:Query"),
+        ("staging_query", "label"),
+    ],
+    "JoinSource": [
+        ("join", "msg:Join"),
+        ("query", "msg:Query"),
+    ],
+    "Source": [
+        ("events", "msg:EventSource"),
+        ("entities", "msg:EntitySource"),
+        ("join_source", "msg:JoinSource"),
+        ("ref", "label"),
+    ],
+    "ExternalSourceFactoryConfig": [
+        ("factory_name", "string"),
+        ("factory_params", "map"),
+    ],
+    "ExternalSource": [
+        ("metadata", "msg:MetaData"),
+        ("key_schema", "msg:TDataType"),
+        ("value_schema", "msg:TDataType"),
+        ("factory_config", "msg:ExternalSourceFactoryConfig"),
+        ("offline_group_by", "msg:GroupBy"),
+        ("helper", "msg:ExternalSourceHelper"),
+        ("contextual", "msg:ContextualSourceHelper"),
+    ],
+    "Window": [
+        ("length", "int"),
+        ("time_unit", "enum:TimeUnit"),
+    ],
+    "Aggregation": [
+        ("input_column", "string"),
+        ("operation", "enum:Operation"),
+        ("arg_map", "map"),
+        ("windows", "*msg:Window"),
+        ("buckets", "*string"),
+        ("element_wise", "bool"),
+        ("helper", "msg:AggregationHelper"),
+    ],
+    "MetaData": [
+        ("name", "string"),
+        ("online", "bool"),
+        ("production", "bool"),
+        ("custom_json", "string"),
+        ("dependencies", "*string"),
+        ("table_properties", "map"),
+        ("output_namespace", "string"),
+        ("team", "string"),
+        ("mode_to_env_map", "map_map"),
+        ("consistency_check", "bool"),
+        ("sample_percent", "double"),
+        ("offline_schedule", "string"),
+        ("consistency_sample_percent", "double"),
+        ("historical_backfill", "bool"),
+        ("deprecation_date", "string"),
+        ("description", "string"),
+    ],
+    "GroupBy": [
+        ("meta_data", "msg:MetaData"),
+        ("sources", "*msg:Source"),
+        ("key_columns", "*string"),
+        ("aggregations", "*msg:Aggregation"),
+        ("accuracy", "enum:Accuracy"),
+        ("backfill_start_date", "string"),
+        ("derivations", "*msg:Derivation"),
+        ("is_incremental", "bool"),
+        ("ref", "label"),
+        ("helper", "msg:GroupByHelper"),
+    ],
+    "JoinPart": [
+        ("group_by", "msg:GroupBy"),
+        ("key_mapping", "map"),
+        ("prefix", "string"),
+        ("helper", "msg:JoinPartHelper"),
+    ],
+    "ExternalPart": [
+        ("source", "msg:ExternalSource"),
+        ("key_mapping", "map"),
+        ("prefix", "string"),
+    ],
+    "Derivation": [
+        ("name", "string"),
+        ("expression", "string"),
+        ("meta_data", "msg:MetaData"),
+    ],
+    "Join": [
+        ("meta_data", "msg:MetaData"),
+        ("left", "msg:Source"),
+        ("join_parts", "*msg:JoinPart"),
+        ("skew_keys", "map_list"),
+        ("online_external_parts", "*msg:ExternalPart"),
+        ("label_part", "msg:LabelPart"),
+        ("bootstrap_parts", "*msg:BootstrapPart"),
+        ("row_ids", "*string"),
+        ("derivations", "*msg:Derivation"),
+        ("ref", "label"),
+        ("helper", "msg:JoinHelper"),
+    ],
+    "BootstrapPart": [
+        ("meta_data", "msg:MetaData"),
+        ("table", "string"),
+        ("query", "msg:Query"),
+        ("key_columns", "*string"),
+    ],
+    "LabelPart": [
+        ("labels", "*msg:JoinPart"),
+        ("left_start_offset", "int"),
+        ("left_end_offset", "int"),
+        ("meta_data", "msg:MetaData"),
+    ],
+    "StagingQuery": [
+        ("meta_data", "msg:MetaData"),
+        ("query", "string"),
+        ("start_partition", "string"),
+        ("setups", "*string"),
+        ("create_view", "bool"),
+    ],
+    "DataField": [
+        ("name", "string"),
+        ("data_type", "msg:TDataType"),
+    ],
+    "TDataType": [
+        ("kind", "enum:DataKind"),
+        ("params", "*msg:DataField"),
+        ("name", "string"),
+    ],
+    "GroupByHelper": [
+        ("dependencies", "*string"),
+        ("lag", "int"),
+        ("tags", "json_fields"),
+        ("kwargs", "json_fields"),
+    ],
+    "AggregationHelper": [
+        ("tags", "json_fields"),
+        ("k", "double"),
+        ("percentiles", "*double"),
+    ],
+    "ExternalSourceHelper": [
+        ("name", "string"),
+        ("team", "string"),
+        ("key_fields", "*msg:DataField"),
+        ("value_fields", "*msg:DataField"),
+        ("custom_json", "string"),
+    ],
+    "ContextualSourceHelper": [
+        ("fields", "*msg:DataField"),
+        ("team", "string"),
+    ],
+    "JoinPartHelper": [
+        ("tags", "json_fields"),
+    ],
+    "JoinHelper": [
+        ("check_consistency", "bool"),
+        ("additional_args", "json_value"),
+        ("additional_env", "json_value"),
+        ("dependencies", "*string"),
+        ("lag", "int"),
+        ("consistency_sample_percent", "double"),
+        ("bootstrap_from_log", "bool"),
+        ("tags", "json_fields"),
+        ("kwargs", "json_fields"),
+    ],
+}
+
+ENUMS = {
+    "Operation": [
+        "MIN",
+        "MAX",
+        "FIRST",
+        "LAST",
+        "UNIQUE_COUNT",
+        "APPROX_UNIQUE_COUNT",
+        "COUNT",
+        "SUM",
+        "AVERAGE",
+        "VARIANCE",
+        "SKEW",
+        "KURTOSIS",
+        "APPROX_PERCENTILE",
+        "LAST_K",
+        "FIRST_K",
+        "TOP_K",
+        "BOTTOM_K",
+        "HISTOGRAM",
+        "APPROX_HISTOGRAM_K",
+        "BOUNDED_UNIQUE_COUNT",
+    ],
+    "TimeUnit": ["HOURS", "DAYS"],
+    "Accuracy": ["TEMPORAL", "SNAPSHOT"],
+    "DataKind": [
+        "BOOLEAN",
+        "BYTE",
+        "SHORT",
+        "INT",
+        "LONG",
+        "FLOAT",
+        "DOUBLE",
+        "STRING",
+        "BINARY",
+        "DATE",
+        "TIMESTAMP",
+        "MAP",
+        "LIST",
+        "STRUCT",
+    ],
+}
+
+_FIELD_TYPES = {message: {field: kind for field, kind in fields} for message, fields in SCHEMA.items()}
+
+# ----------------------------------------------------------------------------------------------------------------
+# Checking values as they are built (so that a mistake fails at the user's line, in the helper they called).
+
+def type_of(value):
+    """A short description of a value for error messages: `GroupBy`, `string "x"`, `int 3`, `list`, ..."""
+    if hasattr(value, "_chronon_type"):
+        return value._chronon_type
+    t = type(value)
+    if t == "string":
+        return "string " + repr(value) if len(value) < 60 else "string"
+    if t in ("int", "float", "bool"):
+        return "{} {}".format(t, repr(value))
+    if t == "NoneType":
+        return "None"
+    return t
+
+def _describe(kind):
+    repeated = kind.startswith("*")
+    base = kind[1:] if repeated else kind
+    if base.startswith("msg:"):
+        what = "a " + base[4:]
+    elif base.startswith("enum:"):
+        what = "a {} (e.g. {}.{})".format(base[5:], base[5:], ENUMS[base[5:]][0])
+    else:
+        what = {
+            "string": "a string",
+            "label": "a Bazel label string",
+            "bool": "True or False",
+            "int": "an int",
+            "double": "a number",
+            "map": "a dict of strings to strings",
+            "map_map": "a dict of strings to dicts of strings to strings",
+            "map_list": "a dict of strings to lists of strings",
+            "json_fields": "a dict with string keys",
+            "json_value": "a JSON-like value (dict, list, string, number, bool or None)",
+        }[base]
+    if repeated:
+        return "a list of " + (what[2:] + "s" if what.startswith("a ") else what)
+    return what
+
+def _scalar_ok(base, value):
+    t = type(value)
+    if base == "string" or base == "label":
+        return t == "string"
+    if base == "bool":
+        return t == "bool"
+    if base == "int":
+        return t == "int"
+    if base == "double":
+        return t == "int" or t == "float"
+    if base.startswith("enum:"):
+        return t == "string" and value in ENUMS[base[5:]]
+    if base.startswith("msg:"):
+        return getattr(value, "_chronon_type", None) == base[4:]
+    if base == "map":
+        if t != "dict":
+            return False
+        for k, v in value.items():
+            if type(k) != "string" or type(v) != "string":
+                return False
+        return True
+    if base == "map_map":
+        if t != "dict":
+            return False
+        for k, v in value.items():
+            if type(k) != "string" or type(v) != "dict":
+                return False
+            for k2, v2 in v.items():
+                if type(k2) != "string" or type(v2) != "string":
+                    return False
+        return True
+    if base == "map_list":
+        if t != "dict":
+            return False
+        for k, v in value.items():
+            if type(k) != "string" or type(v) not in ("list", "tuple"):
+                return False
+            for item in v:
+                if type(item) != "string":
+                    return False
+        return True
+    if base == "json_fields":
+        if t != "dict":
+            return False
+        for k in value:
+            if type(k) != "string":
+                return False
+        return True
+    if base == "json_value":
+        return True
+    fail("internal: unknown field type " + base)
+
+def _bad(where, arg, kind, value, index = None):
+    detail = ""
+    if kind.startswith("*") and index != None:
+        detail = " (item {})".format(index)
+    hint = ""
+    base = kind.lstrip("*")
+    if base.startswith("enum:") and type(value) == "string":
+        names = ENUMS[base[5:]]
+        guess = did_you_mean(value, names)
+        hint = ": {} has no value {}{}; its values are {}".format(base[5:], repr(value), guess, ", ".join(names))
+    fail("{}: argument '{}' must be {}, got {}{}{}".format(where, arg, _describe(kind), type_of(value), detail, hint))
+
+def check(where, arg, kind, value):
+    """Fails, naming the helper and its argument, unless `value` fits field type `kind`. Returns it (lists copied)."""
+    if kind.startswith("*"):
+        if type(value) not in ("list", "tuple"):
+            _bad(where, arg, kind, value)
+        base = kind[1:]
+        for i, item in enumerate(value):
+            if not _scalar_ok(base, item):
+                _bad(where, arg, kind, item, i)
+        return list(value)
+    if not _scalar_ok(kind, value):
+        _bad(where, arg, kind, value)
+    return value
+
+def message(where, message_type, args):
+    """A message of `message_type` from {field: value}: None values are dropped, the others checked.
+
+    Args:
+      where: the helper's name, for error messages (`GroupBy`).
+      message_type: the api.proto message.
+      args: {field: (argument name, value)} or {field: value}.
+    """
+    types = _FIELD_TYPES[message_type]
+    fields = {}
+    for field, entry in args.items():
+        if type(entry) == "tuple":
+            arg, value = entry
+        else:
+            arg, value = field, entry
+        if value == None:
+            continue
+        fields[field] = check(where, arg, types[field], value)
+    return struct(_chronon_type = message_type, **fields)
+
+def did_you_mean(name, candidates):
+    """` (did you mean 'x'?)` for the closest candidate within edit distance 3, else ``."""
+    best = None
+    best_distance = 4
+    for candidate in candidates:
+        d = _edit_distance(name.lower(), candidate.lower())
+        if d < best_distance:
+            best = candidate
+            best_distance = d
+    return " (did you mean {}?)".format(repr(best)) if best != None else ""
+
+def _edit_distance(a, b):
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+        previous = current
+    return previous[len(b)]
+
+def check_unknown(where, unknown, known):
+    """Fails naming the first unknown keyword argument, with the closest known one."""
+    for name in unknown:
+        fail("{}() got an unexpected keyword argument '{}'{}; its arguments are {}".format(
+            where,
+            name,
+            did_you_mean(name, known),
+            ", ".join(known),
+        ))
+
+# ----------------------------------------------------------------------------------------------------------------
+# Writing textproto.
+
+def quote(s):
+    """A textproto string literal."""
+    s = s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    return "\"" + s + "\""
+
+def _scalar_text(base, value):
+    if base == "string" or base == "label":
+        return quote(value)
+    if base == "bool":
+        return "true" if value else "false"
+    if base == "int" or base == "double":
+        return str(value)
+    if base.startswith("enum:"):
+        return value
+    fail("internal: not a scalar: " + base)
+
+def _json_items(indent, key_line, value, object_field):
+    """The stack items that write a JsonField (key_line set) or JsonValue member for `value`, in order."""
+    pad = "  " * indent
+    prefix = pad + (key_line + " " if key_line else "")
+    t = type(value)
+    if value == None:
+        return [("text", prefix + "null_value: true")]
+    if t == "bool":
+        return [("text", prefix + "bool_value: " + ("true" if value else "false"))]
+    if t == "int":
+        return [("text", prefix + "int_value: " + str(value))]
+    if t == "float":
+        return [("text", prefix + "float_value: " + str(value))]
+    if t == "string":
+        return [("text", prefix + "string_value: " + quote(value))]
+    if t == "list" or t == "tuple":
+        items = [("text", prefix + "list_value {")]
+        for item in value:
+            items.append(("text", pad + "  values {"))
+            items.append(("json", indent + 2, None, item))
+            items.append(("text", pad + "  }"))
+        items.append(("text", pad + "}"))
+        return items
+    if t == "dict":
+        items = [("text", prefix + "object_value {")]
+        for k, v in value.items():
+            if type(k) != "string":
+                fail("a JSON object key must be a string, got " + type_of(k))
+            items.append(("text", pad + "  fields {"))
+            items.append(("json", indent + 2, "key: " + quote(k), v))
+            items.append(("text", pad + "  }"))
+        items.append(("text", pad + "}"))
+        return items
+    fail("{} is not a JSON value (dict, list, string, number, bool or None)".format(type_of(value)))
+
+def _message_items(value, indent):
+    """The stack items that write the fields of message `value` at `indent`, in order; collects labels."""
+    pad = "  " * indent
+    items = []
+    for field, kind in SCHEMA[value._chronon_type]:
+        v = getattr(value, field, None)
+        if v == None:
+            continue
+        repeated = kind.startswith("*")
+        base = kind[1:] if repeated else kind
+        values = v if repeated else [v]
+        for item in values:
+            if base.startswith("msg:"):
+                items.append(("text", pad + field + " {"))
+                items.append(("msg", indent + 1, item))
+                items.append(("text", pad + "}"))
+            elif base == "label":
+                items.append(("label", item))
+                items.append(("text", pad + field + ": " + quote(item)))
+            elif base == "map":
+                for k, val in item.items():
+                    items.append(("text", "{}{} {{ key: {} value: {} }}".format(pad, field, quote(k), quote(val))))
+            elif base == "map_map":
+                for k, inner in item.items():
+                    items.append(("text", "{}{} {{".format(pad, field)))
+                    items.append(("text", "{}  key: {}".format(pad, quote(k))))
+                    for k2, v2 in inner.items():
+                        items.append(("text", "{}  value {{ key: {} value: {} }}".format(pad, quote(k2), quote(v2))))
+                    items.append(("text", pad + "}"))
+            elif base == "map_list":
+                for k, inner in item.items():
+                    parts = ["key: " + quote(k)] + ["value: " + quote(x) for x in inner]
+                    items.append(("text", "{}{} {{ {} }}".format(pad, field, " ".join(parts))))
+            elif base == "json_fields":
+                for k, val in item.items():
+                    items.append(("text", "{}{} {{".format(pad, field)))
+                    items.append(("json", indent + 1, "key: " + quote(k), val))
+                    items.append(("text", pad + "}"))
+            elif base == "json_value":
+                items.append(("text", "{}{} {{".format(pad, field)))
+                items.append(("json", indent + 1, None, item))
+                items.append(("text", pad + "}"))
+            else:
+                items.append(("text", pad + field + ": " + _scalar_text(base, item)))
+    return items
+
+def encode(value):
+    """Textproto of message `value`, and the labels (refs, staging queries) it names, in order, once each.
+
+    Returns:
+      struct(text, labels).
+    """
+    lines = []
+    labels = []
+    seen = {}
+    stack = [("msg", 0, value)]
+
+    # Starlark has no while loop nor recursion: a bounded loop over an explicit stack.
+    for _ in range(100000000):
+        if not stack:
+            break
+        item = stack.pop()
+        kind = item[0]
+        if kind == "text":
+            lines.append(item[1])
+        elif kind == "label":
+            if item[1] not in seen:
+                seen[item[1]] = True
+                labels.append(item[1])
+        elif kind == "msg":
+            children = _message_items(item[2], item[1])
+            stack.extend(reversed(children))
+        else:  # json
+            children = _json_items(item[1], item[2], item[3], False)
+            stack.extend(reversed(children))
+    return struct(text = "\n".join(lines) + "\n", labels = labels)

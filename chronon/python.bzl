@@ -113,8 +113,8 @@ def _source_value(where, arg, value):
         return _message(where, "Source", {"join_source": (arg, value)})
     if _is(value, "Source"):
         return value
-    fail("{}: argument '{}' must be a Source (Source, EventSource, EntitySource, JoinSource, or the label of a " +
-         "chronon_source), got {}".format(where, arg, _type_of(value)))
+    fail(("{}: argument '{}' must be a Source (Source, EventSource, EntitySource, JoinSource, or the label of a " +
+          "chronon_source), got {}").format(where, arg, _type_of(value)))
 
 def Source(events = None, entities = None, joinSource = None, **unknown):
     """ai.chronon.api.ttypes.Source: exactly one of `events`, `entities`, `joinSource`."""
@@ -397,8 +397,8 @@ def DefaultAggregation(keys, sources, operation = "LAST", tags = None, **unknown
         source = _source_value("DefaultAggregation", "sources", source)
         inner = getattr(source, "events", None) or getattr(source, "entities", None) or getattr(source, "join_source", None)
         if inner == None:
-            fail("DefaultAggregation: argument 'sources' names {} by label; its columns are not known here: " +
-                 "pass the Source value".format(repr(source.ref)))
+            fail(("DefaultAggregation: argument 'sources' names {} by label; its columns are not known here: " +
+                  "pass the Source value").format(repr(source.ref)))
         query = getattr(inner, "query", None)
         selects = getattr(query, "selects", None) or {}
         skip = list(keys) + ["ts", "is_before", "mutation_ts", "ds", getattr(query, "time_column", None)]

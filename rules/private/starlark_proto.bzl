@@ -467,54 +467,48 @@ def _json_items(indent, key_line, value, object_field):
         return items
     fail("{} is not a JSON value (dict, list, string, number, bool or None)".format(type_of(value)))
 
-def _message_items(value, indent):
-    """The stack items that write the fields of message `value` at `indent`, in order; collects labels."""
-    pad = "  " * indent
-    items = []
-    for field, kind in SCHEMA[value._chronon_type]:
+def _code(base):
+    if base.startswith("msg:"):
+        return 1
+    return {"label": 2, "map": 3, "map_map": 4, "map_list": 5, "json_fields": 6, "json_value": 7}.get(base, 0)
+
+# message -> [(field, repeated, base, code)]; code 0 scalar, 1 message, 2 label, 3-5 maps, 6-7 JSON.
+_PARSED = {
+    message: [(field, kind.startswith("*"), kind.lstrip("*"), _code(kind.lstrip("*"))) for field, kind in fields]
+    for message, fields in SCHEMA.items()
+}
+
+def _items(value):
+    """The set fields of message `value` in api.proto's order, repeated fields expanded: [(field, base, code, v)]."""
+    out = []
+    for field, repeated, base, code in _PARSED[value._chronon_type]:
         v = getattr(value, field, None)
         if v == None:
             continue
-        repeated = kind.startswith("*")
-        base = kind[1:] if repeated else kind
-        values = v if repeated else [v]
-        for item in values:
-            if base.startswith("msg:"):
-                items.append(("text", pad + field + " {"))
-                items.append(("msg", indent + 1, item))
-                items.append(("text", pad + "}"))
-            elif base == "label":
-                items.append(("label", item))
-                items.append(("text", pad + field + ": " + quote(item)))
-            elif base == "map":
-                for k, val in item.items():
-                    items.append(("text", "{}{} {{ key: {} value: {} }}".format(pad, field, quote(k), quote(val))))
-            elif base == "map_map":
-                for k, inner in item.items():
-                    items.append(("text", "{}{} {{".format(pad, field)))
-                    items.append(("text", "{}  key: {}".format(pad, quote(k))))
-                    for k2, v2 in inner.items():
-                        items.append(("text", "{}  value {{ key: {} value: {} }}".format(pad, quote(k2), quote(v2))))
-                    items.append(("text", pad + "}"))
-            elif base == "map_list":
-                for k, inner in item.items():
-                    parts = ["key: " + quote(k)] + ["value: " + quote(x) for x in inner]
-                    items.append(("text", "{}{} {{ {} }}".format(pad, field, " ".join(parts))))
-            elif base == "json_fields":
-                for k, val in item.items():
-                    items.append(("text", "{}{} {{".format(pad, field)))
-                    items.append(("json", indent + 1, "key: " + quote(k), val))
-                    items.append(("text", pad + "}"))
-            elif base == "json_value":
-                items.append(("text", "{}{} {{".format(pad, field)))
-                items.append(("json", indent + 1, None, item))
-                items.append(("text", pad + "}"))
-            else:
-                items.append(("text", pad + field + ": " + _scalar_text(base, item)))
-    return items
+        if repeated:
+            for x in v:
+                out.append((field, base, code, x))
+        else:
+            out.append((field, base, code, v))
+    return out
+
+def _json_lines(lines, indent, key_line, value):
+    """Appends the lines of a JsonField (key_line set) or JsonValue body for `value`: an explicit stack."""
+    stack = [("json", indent, key_line, value)]
+    for _ in range(1 << 30):
+        if not stack:
+            break
+        item = stack.pop()
+        if item[0] == "text":
+            lines.append(item[1])
+        else:
+            stack.extend(reversed(_json_items(item[1], item[2], item[3], False)))
 
 def encode(value):
     """Textproto of message `value`, and the labels (refs, staging queries) it names, in order, once each.
+
+    Starlark has neither recursion nor while loops: a bounded loop over a stack of frames, one per open message
+    (its items, the position reached, its indentation).
 
     Returns:
       struct(text, labels).
@@ -522,24 +516,56 @@ def encode(value):
     lines = []
     labels = []
     seen = {}
-    stack = [("msg", 0, value)]
-
-    # Starlark has no while loop nor recursion: a bounded loop over an explicit stack.
-    for _ in range(100000000):
-        if not stack:
+    frames = [(_items(value), [0], "")]
+    for _ in range(1 << 30):
+        if not frames:
             break
-        item = stack.pop()
-        kind = item[0]
-        if kind == "text":
-            lines.append(item[1])
-        elif kind == "label":
-            if item[1] not in seen:
-                seen[item[1]] = True
-                labels.append(item[1])
-        elif kind == "msg":
-            children = _message_items(item[2], item[1])
-            stack.extend(reversed(children))
-        else:  # json
-            children = _json_items(item[1], item[2], item[3], False)
-            stack.extend(reversed(children))
+        items, position, pad = frames[-1]
+        descended = False
+        for j in range(position[0], len(items)):
+            field, base, code, v = items[j]
+            if code == 0:
+                lines.append(pad + field + ": " + _scalar_text(base, v))
+            elif code == 1:
+                child = _items(v)
+                if len(child) <= 3 and not [c for c in child if c[2] != 0]:
+                    # A small message of scalars on one line, as written by hand: `windows { length: 7 time_unit: DAYS }`.
+                    lines.append(pad + field + " { " + " ".join([c[0] + ": " + _scalar_text(c[1], c[3]) for c in child]) + " }")
+                    continue
+                lines.append(pad + field + " {")
+                position[0] = j + 1
+                frames.append((child, [0], pad + "  "))
+                descended = True
+                break
+            elif code == 2:
+                if v not in seen:
+                    seen[v] = True
+                    labels.append(v)
+                lines.append(pad + field + ": " + quote(v))
+            elif code == 3:
+                for k, val in v.items():
+                    lines.append(pad + field + " { key: " + quote(k) + " value: " + quote(val) + " }")
+            elif code == 4:
+                for k, inner in v.items():
+                    lines.append(pad + field + " {")
+                    lines.append(pad + "  key: " + quote(k))
+                    for k2, v2 in inner.items():
+                        lines.append(pad + "  value { key: " + quote(k2) + " value: " + quote(v2) + " }")
+                    lines.append(pad + "}")
+            elif code == 5:
+                for k, inner in v.items():
+                    lines.append(pad + field + " { " + " ".join(["key: " + quote(k)] + ["value: " + quote(x) for x in inner]) + " }")
+            elif code == 6:
+                for k, val in v.items():
+                    lines.append(pad + field + " {")
+                    _json_lines(lines, len(pad) // 2 + 1, "key: " + quote(k), val)
+                    lines.append(pad + "}")
+            else:
+                lines.append(pad + field + " {")
+                _json_lines(lines, len(pad) // 2 + 1, None, v)
+                lines.append(pad + "}")
+        if not descended:
+            frames.pop()
+            if frames:
+                lines.append(frames[-1][2] + "}")
     return struct(text = "\n".join(lines) + "\n", labels = labels)

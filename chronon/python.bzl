@@ -27,6 +27,7 @@ load(
     _message = "message",
     _type_of = "type_of",
 )
+load("//rules/private:starlark_proto.bzl", _a = "arg")
 load("//rules/private:starlark_module.bzl", _chronon_module = "chronon_module")
 
 def _is(value, message_type):
@@ -123,9 +124,9 @@ def Source(events = None, entities = None, joinSource = None, **unknown):
     if len(given) != 1:
         fail("Source: exactly one of 'events', 'entities' and 'joinSource' must be given, got {}".format(len(given)))
     return _message("Source", "Source", {
-        "events": ("events", events),
-        "entities": ("entities", entities),
-        "join_source": ("joinSource", joinSource),
+        "events": _a("events", events),
+        "entities": _a("entities", entities),
+        "join_source": _a("joinSource", joinSource),
     })
 
 def EventSource(table = None, topic = None, query = None, isCumulative = None, **unknown):
@@ -135,16 +136,16 @@ def EventSource(table = None, topic = None, query = None, isCumulative = None, *
         "table": table,
         "topic": topic,
         "query": query,
-        "is_cumulative": ("isCumulative", isCumulative),
+        "is_cumulative": _a("isCumulative", isCumulative),
     })
 
 def EntitySource(snapshotTable = None, mutationTable = None, mutationTopic = None, query = None, **unknown):
     """ai.chronon.api.ttypes.EntitySource."""
     _check_unknown("EntitySource", unknown, ["snapshotTable", "mutationTable", "mutationTopic", "query"])
     return _message("EntitySource", "EntitySource", {
-        "snapshot_table": ("snapshotTable", snapshotTable),
-        "mutation_table": ("mutationTable", mutationTable),
-        "mutation_topic": ("mutationTopic", mutationTopic),
+        "snapshot_table": _a("snapshotTable", snapshotTable),
+        "mutation_table": _a("mutationTable", mutationTable),
+        "mutation_topic": _a("mutationTopic", mutationTopic),
         "query": query,
     })
 
@@ -152,7 +153,7 @@ def JoinSource(join = None, query = None, **unknown):
     """ai.chronon.api.ttypes.JoinSource: `join` is the label of a chronon_join (or an inline Join)."""
     _check_unknown("JoinSource", unknown, ["join", "query"])
     if type(join) == "string":
-        join = _message("JoinSource", "Join", {"ref": ("join", join)})
+        join = _message("JoinSource", "Join", {"ref": _a("join", join)})
     return _message("JoinSource", "JoinSource", {"join": join, "query": query})
 
 def MetaData(
@@ -196,18 +197,18 @@ def MetaData(
         "name": name,
         "online": online,
         "production": production,
-        "custom_json": ("customJson", customJson),
+        "custom_json": _a("customJson", customJson),
         "dependencies": dependencies,
-        "table_properties": ("tableProperties", tableProperties),
-        "output_namespace": ("outputNamespace", outputNamespace),
+        "table_properties": _a("tableProperties", tableProperties),
+        "output_namespace": _a("outputNamespace", outputNamespace),
         "team": team,
-        "mode_to_env_map": ("modeToEnvMap", modeToEnvMap),
-        "consistency_check": ("consistencyCheck", consistencyCheck),
-        "sample_percent": ("samplePercent", samplePercent),
-        "offline_schedule": ("offlineSchedule", offlineSchedule),
-        "consistency_sample_percent": ("consistencySamplePercent", consistencySamplePercent),
-        "historical_backfill": ("historicalBackfill", historicalBackfill),
-        "deprecation_date": ("deprecationDate", deprecationDate),
+        "mode_to_env_map": _a("modeToEnvMap", modeToEnvMap),
+        "consistency_check": _a("consistencyCheck", consistencyCheck),
+        "sample_percent": _a("samplePercent", samplePercent),
+        "offline_schedule": _a("offlineSchedule", offlineSchedule),
+        "consistency_sample_percent": _a("consistencySamplePercent", consistencySamplePercent),
+        "historical_backfill": _a("historicalBackfill", historicalBackfill),
+        "deprecation_date": _a("deprecationDate", deprecationDate),
         "description": description,
     })
 
@@ -215,11 +216,11 @@ def StagingQuery(metaData = None, query = None, startPartition = None, setups = 
     """ai.chronon.api.ttypes.StagingQuery."""
     _check_unknown("StagingQuery", unknown, ["metaData", "query", "startPartition", "setups", "createView"])
     return _message("StagingQuery", "StagingQuery", {
-        "meta_data": ("metaData", metaData),
+        "meta_data": _a("metaData", metaData),
         "query": query,
-        "start_partition": ("startPartition", startPartition),
+        "start_partition": _a("startPartition", startPartition),
         "setups": setups,
-        "create_view": ("createView", createView),
+        "create_view": _a("createView", createView),
     })
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -242,9 +243,9 @@ def StagingQueryEventSource(staging_query, query, is_cumulative = False, **unkno
     """
     _check_unknown("StagingQueryEventSource", unknown, ["staging_query", "query", "is_cumulative"])
     events = _message("StagingQueryEventSource", "EventSource", {
-        "staging_query": ("staging_query", _staging_query_label("StagingQueryEventSource", staging_query)),
+        "staging_query": _a("staging_query", _staging_query_label("StagingQueryEventSource", staging_query)),
         "query": query,
-        "is_cumulative": ("is_cumulative", is_cumulative),
+        "is_cumulative": _a("is_cumulative", is_cumulative),
     })
     return _message("StagingQueryEventSource", "Source", {"events": events})
 
@@ -252,7 +253,7 @@ def StagingQueryEntitySource(staging_query, query, **unknown):
     """ai.chronon.staging_query.StagingQueryEntitySource: a snapshot read from a staging query's output table."""
     _check_unknown("StagingQueryEntitySource", unknown, ["staging_query", "query"])
     entities = _message("StagingQueryEntitySource", "EntitySource", {
-        "staging_query": ("staging_query", _staging_query_label("StagingQueryEntitySource", staging_query)),
+        "staging_query": _a("staging_query", _staging_query_label("StagingQueryEntitySource", staging_query)),
         "query": query,
     })
     return _message("StagingQueryEntitySource", "Source", {"entities": entities})
@@ -329,7 +330,7 @@ Operation = struct(
 def Window(length, timeUnit, **unknown):
     """ai.chronon.group_by.Window(length, timeUnit)."""
     _check_unknown("Window", unknown, ["length", "timeUnit"])
-    return _message("Window", "Window", {"length": length, "time_unit": ("timeUnit", timeUnit)})
+    return _message("Window", "Window", {"length": length, "time_unit": _a("timeUnit", timeUnit)})
 
 def _json_dict(where, arg, value):
     if value != None and type(value) != "dict":
@@ -360,9 +361,9 @@ def Aggregation(
     helper = None
     if tags != None or k != None or percentiles != None:
         helper = _message("Aggregation", "AggregationHelper", {
-            "tags": ("tags", _json_dict("Aggregation", "tags", tags)),
-            "k": ("operation", k),
-            "percentiles": ("operation", percentiles),
+            "tags": _a("tags", _json_dict("Aggregation", "tags", tags)),
+            "k": _a("operation", k),
+            "percentiles": _a("operation", percentiles),
         })
     return _message("Aggregation", "Aggregation", {
         "input_column": input_column,
@@ -419,7 +420,7 @@ def _sources(where, value):
     return [_source_value(where, "sources", s) for s in value]
 
 def _meta(where, fields):
-    given = {k: v for k, v in fields.items() if (v[1] if type(v) == "tuple" else v) != None}
+    given = {k: v for k, v in fields.items() if (v.value if hasattr(v, "_arg") else v) != None}
     return _message(where, "MetaData", given) if given else None
 
 def GroupBy(
@@ -460,7 +461,7 @@ def GroupBy(
         "production": production,
         "table_properties": table_properties,
         "output_namespace": output_namespace,
-        "mode_to_env_map": ("env", env),
+        "mode_to_env_map": _a("env", env),
         "offline_schedule": offline_schedule,
         "historical_backfill": historical_backfill,
         "deprecation_date": deprecation_date,
@@ -469,7 +470,7 @@ def GroupBy(
     return _message("GroupBy", "GroupBy", {
         "meta_data": meta,
         "sources": _sources("GroupBy", sources),
-        "key_columns": ("keys", keys),
+        "key_columns": _a("keys", keys),
         "aggregations": aggregations,
         "accuracy": accuracy,
         "backfill_start_date": backfill_start_date,
@@ -485,7 +486,7 @@ def JoinPart(group_by, key_mapping = None, prefix = None, tags = None, **unknown
     """ai.chronon.join.JoinPart: `group_by` is the label of a chronon_group_by, or a GroupBy written inline."""
     _check_unknown("JoinPart", unknown, ["group_by", "key_mapping", "prefix", "tags"])
     if type(group_by) == "string":
-        group_by = _message("JoinPart", "GroupBy", {"ref": ("group_by", group_by)})
+        group_by = _message("JoinPart", "GroupBy", {"ref": _a("group_by", group_by)})
     helper = None
     if tags != None:
         helper = _message("JoinPart", "JoinPartHelper", {"tags": _json_dict("JoinPart", "tags", tags)})
@@ -577,12 +578,12 @@ def ExternalSource(
             "factory_params": factory_params,
         })
     if type(offline_group_by) == "string":
-        offline_group_by = _message("ExternalSource", "GroupBy", {"ref": ("offline_group_by", offline_group_by)})
+        offline_group_by = _message("ExternalSource", "GroupBy", {"ref": _a("offline_group_by", offline_group_by)})
     helper = _message("ExternalSource", "ExternalSourceHelper", {
         "name": name,
         "team": team,
-        "key_fields": ("key_fields", _fields("ExternalSource", "key_fields", key_fields)),
-        "value_fields": ("value_fields", _fields("ExternalSource", "value_fields", value_fields)),
+        "key_fields": _a("key_fields", _fields("ExternalSource", "key_fields", key_fields)),
+        "value_fields": _a("value_fields", _fields("ExternalSource", "value_fields", value_fields)),
         "custom_json": custom_json,
     })
     return _message("ExternalSource", "ExternalSource", {
@@ -595,7 +596,7 @@ def ContextualSource(fields, team = "default", **unknown):
     """ai.chronon.join.ContextualSource: an ExternalSource named "contextual"."""
     _check_unknown("ContextualSource", unknown, ["fields", "team"])
     helper = _message("ContextualSource", "ContextualSourceHelper", {
-        "fields": ("fields", _fields("ContextualSource", "fields", fields)),
+        "fields": _a("fields", _fields("ContextualSource", "fields", fields)),
         "team": team,
     })
     return _message("ContextualSource", "ExternalSource", {"contextual": helper})
@@ -610,7 +611,7 @@ def LabelPart(labels, left_start_offset, left_end_offset, label_offline_schedule
     _check_unknown("LabelPart", unknown, ["labels", "left_start_offset", "left_end_offset", "label_offline_schedule"])
     meta = None
     if label_offline_schedule != None:
-        meta = _message("LabelPart", "MetaData", {"offline_schedule": ("label_offline_schedule", label_offline_schedule)})
+        meta = _message("LabelPart", "MetaData", {"offline_schedule": _a("label_offline_schedule", label_offline_schedule)})
     return _message("LabelPart", "LabelPart", {
         "labels": labels,
         "left_start_offset": left_start_offset,
@@ -675,7 +676,7 @@ def Join(
         "production": production,
         "table_properties": table_properties,
         "output_namespace": output_namespace,
-        "mode_to_env_map": ("env", env),
+        "mode_to_env_map": _a("env", env),
         "sample_percent": sample_percent,
         "offline_schedule": offline_schedule,
         "historical_backfill": historical_backfill,
@@ -685,7 +686,7 @@ def Join(
     return _message("Join", "Join", {
         "meta_data": meta,
         "left": _source_value("Join", "left", left),
-        "join_parts": ("right_parts", right_parts),
+        "join_parts": _a("right_parts", right_parts),
         "skew_keys": skew_keys,
         "online_external_parts": online_external_parts,
         "label_part": label_part,

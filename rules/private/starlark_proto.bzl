@@ -348,6 +348,17 @@ def _bad(where, arg, kind, value, index = None):
         hint = ": {} has no value {}{}; its values are {}".format(base[5:], repr(value), guess, ", ".join(names))
     fail("{}: argument '{}' must be {}, got {}{}{}".format(where, arg, _describe(kind), type_of(value), detail, hint))
 
+_SCALAR_TYPES = {"string": "string", "label": "string", "bool": "bool", "int": "int"}
+
+def _fast_ok(base, value):
+    """True when `value` obviously fits `base` (the common cases, without the general checker's branches)."""
+    want = _SCALAR_TYPES.get(base)
+    if want != None:
+        return type(value) == want
+    if base.startswith("msg:"):
+        return getattr(value, "_chronon_type", None) == base[4:]
+    return _scalar_ok(base, value)
+
 def check(where, arg, kind, value):
     """Fails, naming the helper and its argument, unless `value` fits field type `kind`. Returns it (lists copied)."""
     if kind.startswith("*"):
@@ -355,12 +366,16 @@ def check(where, arg, kind, value):
             _bad(where, arg, kind, value)
         base = kind[1:]
         for i, item in enumerate(value):
-            if not _scalar_ok(base, item):
+            if not _fast_ok(base, item):
                 _bad(where, arg, kind, item, i)
         return list(value)
-    if not _scalar_ok(kind, value):
+    if not _fast_ok(kind, value):
         _bad(where, arg, kind, value)
     return value
+
+def arg(name, value):
+    """A field value given under another argument name (for messages): `arg("keys", keys)` for key_columns."""
+    return struct(_arg = name, value = value)
 
 def message(where, message_type, args):
     """A message of `message_type` from {field: value}: None values are dropped, the others checked.
@@ -368,17 +383,19 @@ def message(where, message_type, args):
     Args:
       where: the helper's name, for error messages (`GroupBy`).
       message_type: the api.proto message.
-      args: {field: (argument name, value)} or {field: value}.
+      args: {field: arg(argument name, value)} or {field: value}.
     """
     types = _FIELD_TYPES[message_type]
     fields = {}
     for field, entry in args.items():
-        if type(entry) == "tuple":
-            arg, value = entry
+        if entry == None:
+            continue
+        if hasattr(entry, "_arg"):
+            arg, value = entry._arg, entry.value
+            if value == None:
+                continue
         else:
             arg, value = field, entry
-        if value == None:
-            continue
         fields[field] = check(where, arg, types[field], value)
     return struct(_chronon_type = message_type, **fields)
 

@@ -757,3 +757,13 @@ chronon_module = _chronon_module
 def to_textproto(value):
     """The textproto chronon_module writes for `value` (a GroupBy, Join, StagingQuery or Source)."""
     return _encode(value).text
+
+# `from ai.chronon.api import ttypes` then `ttypes.Source(...)`.
+ttypes = struct(
+    Source = Source,
+    EventSource = EventSource,
+    EntitySource = EntitySource,
+    JoinSource = JoinSource,
+    MetaData = MetaData,
+    StagingQuery = StagingQuery,
+)

@@ -2,6 +2,7 @@
 # The Starlark form of Chronon's Python API (//chronon:python.bzl, docs/starlark.md):
 # 1. tests/starlark_seed (the seed example's Python, ported by changing its imports) builds byte-identical to
 #    compile.py's goldens (tests/goldens/seed/expected), and its generated textproto reads as written (enum names).
+#    tests/starlark_sample (8 objects of tests/sample, from Chronon's sample Python) likewise.
 # 2. Each tests/starlark_errors/cases/<case> fails to load with its message (expected.txt, one substring a line),
 #    naming the user's file and the line marked `# <- error`.
 set -euo pipefail
@@ -30,6 +31,25 @@ deps=$(cd "$seed" && bazel query 'deps(//joins/example_team:example_join.v1, 1)'
 grep -qx '//group_bys/example_team:example_group_by.v0' <<<"$deps" || fail "the join's deps lack the GroupBy it names"
 echo "starlark seed: generated textproto has enum names and a header; deps derived"
 (cd "$seed" && bazel shutdown 2>/dev/null) || true
+
+# tests/starlark_sample: 8 of tests/sample's objects (StagingQuery/MetaData, ttypes sources, a staging query's table
+# name, tags, APPROX_PERCENTILE(k=), **kwargs, derivations, external and contextual parts, a label part with an
+# inline GroupBy, additional_args/env), each byte-identical to compile.py's output.
+sample=$ROOT/tests/starlark_sample
+bazel_in "$sample" build //... 2>&1 | tail -n 3
+bin=$(cd "$sample" && bazel info bazel-bin 2>/dev/null)
+count=0
+while IFS= read -r rel; do
+  rel=${rel#./}
+  if ! cmp "$GOLDENS/sample/expected/$rel" "$bin/production/$rel"; then
+    diff <(cat "$GOLDENS/sample/expected/$rel"; echo) <(cat "$bin/production/$rel"; echo) | head -n 20
+    fail "$rel (Starlark) differs from compile.py's output"
+  fi
+  count=$((count + 1))
+done < <(cd "$bin/production" && find . \( -type f -o -type l \) | sort)
+[[ $count -eq 8 ]] || fail "tests/starlark_sample built $count confs, not 8"
+echo "starlark sample: $count/8 identical to compile.py's output"
+(cd "$sample" && bazel shutdown 2>/dev/null) || true
 
 errors=$ROOT/tests/starlark_errors
 cases=0

@@ -131,7 +131,7 @@ rules_chronon_dependencies(compiler = "source")
 rules_chronon_register_toolchains(compiler = "source")
 ''')
     write(f"{out}/BUILD", 'exports_files(["teams.json"])\n')
-    write(f"{out}/teams.json", '{"default": {"namespace": "default"}, "tp": {"namespace": "ns"}, "star": {"namespace": "ns"}}\n')
+    write(f"{out}/teams.json", '{"default": {"namespace": "default", "table_properties": {"source": "chronon"}}, "tp": {"namespace": "ns"}, "star": {"namespace": "ns"}}\n')
     build = ['load("@rules_chronon//rules:defs.bzl", "chronon_group_by")\n']
     for i in range(n):
         write(f"{out}/group_bys/tp/gb.v{i}.textproto", textproto(i))

@@ -2,7 +2,7 @@
 # The Starlark form of Chronon's Python API (//chronon:python.bzl, docs/starlark.md):
 # 1. tests/starlark_seed (the seed example's Python, ported by changing its imports) builds byte-identical to
 #    compile.py's goldens (tests/goldens/seed/expected), and its generated textproto reads as written (enum names).
-#    tests/starlark_sample (8 objects of tests/sample, from Chronon's sample Python) likewise.
+#    tests/starlark_sample (15 objects of tests/sample, from Chronon's sample Python) likewise.
 # 2. Each tests/starlark_errors/cases/<case> fails to load with its message (expected.txt, one substring a line),
 #    naming the user's file and the line marked `# <- error`.
 set -euo pipefail
@@ -32,9 +32,10 @@ grep -qx '//group_bys/example_team:example_group_by.v0' <<<"$deps" || fail "the 
 echo "starlark seed: generated textproto has enum names and a header; deps derived"
 (cd "$seed" && bazel shutdown 2>/dev/null) || true
 
-# tests/starlark_sample: 8 of tests/sample's objects (StagingQuery/MetaData, ttypes sources, a staging query's table
+# tests/starlark_sample: 15 of tests/sample's objects (StagingQuery/MetaData, ttypes sources, a staging query's table
 # name, tags, APPROX_PERCENTILE(k=), **kwargs, derivations, external and contextual parts, a label part with an
-# inline GroupBy, additional_args/env), each byte-identical to compile.py's output.
+# inline GroupBy, additional_args/env, bootstrap parts, bootstrap_from_log, join part tags, check_consistency,
+# offline_schedule, env), each byte-identical to compile.py's output.
 sample=$ROOT/tests/starlark_sample
 bazel_in "$sample" build //... 2>&1 | tail -n 3
 bin=$(cd "$sample" && bazel info bazel-bin 2>/dev/null)
@@ -47,8 +48,8 @@ while IFS= read -r rel; do
   fi
   count=$((count + 1))
 done < <(cd "$bin/production" && find . \( -type f -o -type l \) | sort)
-[[ $count -eq 8 ]] || fail "tests/starlark_sample built $count confs, not 8"
-echo "starlark sample: $count/8 identical to compile.py's output"
+[[ $count -eq 15 ]] || fail "tests/starlark_sample built $count confs, not 15"
+echo "starlark sample: $count/15 identical to compile.py's output"
 (cd "$sample" && bazel shutdown 2>/dev/null) || true
 
 errors=$ROOT/tests/starlark_errors

@@ -30,6 +30,22 @@ event_source = ttypes.Source(events=ttypes.EventSource(
     ),
 ))
 
+entity_source = ttypes.Source(entities=ttypes.EntitySource(
+    snapshotTable="sample_table.sample_entity_snapshot",
+    # hr partition is not necessary - just to demo that we support various
+    # partitioning schemes
+    mutationTable="sample_table.sample_entity_mutations/hr=00:00",
+    mutationTopic="sample_topic",
+    query=Query(
+        start_partition='2021-03-01',
+        selects=select(
+            group_by_subject='group_by_subject_expr',
+            entity='entity_expr',
+        ),
+        time_column="ts"
+    ),
+))
+
 batch_entity_source = ttypes.Source(entities=ttypes.EntitySource(
     snapshotTable="sample_table.sample_entity_snapshot",
     query=Query(
@@ -84,6 +100,7 @@ events_after_20210409 = ttypes.Source(events=ttypes.EventSource(
 test_sources = struct(
     basic_event_source = basic_event_source,
     event_source = event_source,
+    entity_source = entity_source,
     batch_entity_source = batch_entity_source,
     staging_entities = staging_entities,
     events_until_20210409 = events_until_20210409,

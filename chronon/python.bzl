@@ -105,13 +105,13 @@ def select(*args, **kwargs):
 def _source_value(where, arg, value):
     """A Source from what Python's GroupBy/Join accept: a Source, an Event/Entity/JoinSource, or a label."""
     if type(value) == "string":
-        return _message(where, "Source", {"ref": (arg, value)})
+        return _message(where, "Source", {"ref": _a(arg, value)})
     if _is(value, "EventSource"):
-        return _message(where, "Source", {"events": (arg, value)})
+        return _message(where, "Source", {"events": _a(arg, value)})
     if _is(value, "EntitySource"):
-        return _message(where, "Source", {"entities": (arg, value)})
+        return _message(where, "Source", {"entities": _a(arg, value)})
     if _is(value, "JoinSource"):
-        return _message(where, "Source", {"join_source": (arg, value)})
+        return _message(where, "Source", {"join_source": _a(arg, value)})
     if _is(value, "Source"):
         return value
     fail(("{}: argument '{}' must be a Source (Source, EventSource, EntitySource, JoinSource, or the label of a " +

@@ -545,6 +545,9 @@ def encode(value):
                 lines.append(pad + field + ": " + _scalar_text(base, v))
             elif code == 1:
                 child = _items(v)
+                if not child:
+                    lines.append(pad + field + " {}")
+                    continue
                 if len(child) <= 3 and not [c for c in child if c[2] != 0]:
                     # A small message of scalars on one line, as written by hand: `windows { length: 7 time_unit: DAYS }`.
                     lines.append(pad + field + " { " + " ".join([c[0] + ": " + _scalar_text(c[1], c[3]) for c in child]) + " }")

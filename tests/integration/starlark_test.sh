@@ -50,6 +50,9 @@ while IFS= read -r rel; do
 done < <(cd "$bin/production" && find . \( -type f -o -type l \) | sort)
 [[ $count -eq 15 ]] || fail "tests/starlark_sample built $count confs, not 15"
 echo "starlark sample: $count/15 identical to compile.py's output"
+# A source shared as a chronon_source target and named by label: a ref, and a derived dep.
+deps=$(cd "$sample" && bazel query 'deps(//group_bys/sample_team:entity_sample_group_by_from_module.v1, 1)' 2>/dev/null)
+grep -qx '//sources:test_sources.entity_source' <<<"$deps" || fail "the GroupBy's deps lack the source it names"
 (cd "$sample" && bazel shutdown 2>/dev/null) || true
 
 errors=$ROOT/tests/starlark_errors

@@ -11,7 +11,8 @@ load("@rules_chronon//chronon:python.bzl",
 )
 
 v1 = GroupBy(
-    sources=test_sources.entity_source,
+    # Python: test_sources.entity_source; here the chronon_source target of that value (sources/BUILD), by label.
+    sources="//sources:test_sources.entity_source",
     keys=["group_by_subject"],
     aggregations=[
         Aggregation(input_column="entity", operation=Operation.LAST),

@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "chronon/compiler.h"
+#include "chronon/compiler/compiler.h"
+#include "chronon/compiler/teams.h"
 #include "chronon/import/import_internal.h"
 #include "chronon/import/importer.h"
-#include "chronon/teams.h"
 #include "google/protobuf/message.h"
 
 namespace chronon {

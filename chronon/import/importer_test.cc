@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "chronon/compiler.h"
+#include "chronon/compiler/compiler.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"

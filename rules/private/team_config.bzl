@@ -77,7 +77,7 @@ def _team_config_impl(rctx):
 
         # json.decode would fail the whole fetch (a Starlark traceback in every build) on a trailing comma or a
         # duplicate key. A file that does not scan becomes one error that every definition reports in compiler
-        # format (chronon/teams.cc formats "$errors"); the compiler checks the meaning of what it reads.
+        # format (chronon/compiler/teams.cc formats "$errors"); the compiler checks the meaning of what it reads.
         scanned = json_scan(text)
         if scanned.error:
             error = scanned.error

@@ -18,7 +18,7 @@ trap cleanup EXIT
 
 # The importer as `bazel test --config=sanitize //...` built it (tests/run_all.sh): `bazel run` below runs it too.
 bazel_in "$ROOT" build --config=sanitize //tools:import 2>&1 | tail -n 1
-importer=$ROOT/bazel-bin/chronon/chronon_import
+importer=$ROOT/bazel-bin/chronon/import/chronon_import
 [[ -x $importer ]] || fail "no importer at $importer"
 
 # repo NAME TEAMS GOLDEN: a Chronon repo at $tmp/NAME with TEAMS as teams.json and GOLDEN as production/.

@@ -73,6 +73,99 @@ std::string SnakeCase(std::string_view name) {
   return out;
 }
 
+// Chronon's Python helpers (api/py/ai/chronon/{group_by,join,query,...}.py at 5edd4fc9) take arguments whose name is
+// not the thrift field's, or that are no thrift field at all: what each is written as. A Python argument that is a
+// field of the message under the same name (`aggregations`, `left`, `row_ids`, `accuracy`) needs no entry; a
+// camelCase thrift name is handled by SnakeCase.
+struct PythonArgument {
+  const char* message;   // the message the Python function builds
+  const char* function;  // the Python call, as the user wrote it
+  const char* argument;
+  const char* form;      // textproto, or a sentence
+};
+#define GB "chronon.api.GroupBy"
+#define JN "chronon.api.Join"
+constexpr PythonArgument kPythonArguments[] = {
+    {GB, "GroupBy", "keys", "`key_columns: \"user_id\"`, one line per key"},
+    {GB, "GroupBy", "source", "`sources { ref: \":my_source\" }` (or `sources { events { ... } }`), one block per source"},
+    {GB, "GroupBy", "events", "`sources { events { ... } }`: a GroupBy's sources are `Source` blocks"},
+    {GB, "GroupBy", "entities", "`sources { entities { ... } }`: a GroupBy's sources are `Source` blocks"},
+    {GB, "GroupBy", "join_source", "`sources { join_source { ... } }`: a GroupBy's sources are `Source` blocks"},
+    {GB, "GroupBy", "online", "`meta_data { online: true }`"},
+    {GB, "GroupBy", "production", "`meta_data { production: true }`"},
+    {GB, "GroupBy", "dependencies", "`helper { dependencies: \"db.table/ds={{ ds }}\" }`"},
+    {GB, "GroupBy", "env",
+     "`meta_data { mode_to_env_map { key: \"backfill\" value { key: \"EXECUTOR_MEMORY\" value: \"9G\" } } }`"},
+    {GB, "GroupBy", "table_properties", "`meta_data { table_properties { key: \"k\" value: \"v\" } }`"},
+    {GB, "GroupBy", "output_namespace", "`meta_data { output_namespace: \"my_db\" }`"},
+    {GB, "GroupBy", "lag", "`helper { lag: 1 }`"},
+    {GB, "GroupBy", "offline_schedule", "`meta_data { offline_schedule: \"@daily\" }`"},
+    {GB, "GroupBy", "tags", "`helper { tags { key: \"k\" string_value: \"v\" } }`"},
+    {GB, "GroupBy", "historical_backfill", "`meta_data { historical_backfill: true }`"},
+    {GB, "GroupBy", "deprecation_date", "`meta_data { deprecation_date: \"2025-01-01\" }`"},
+    {GB, "GroupBy", "description", "`meta_data { description: \"...\" }`"},
+    {GB, "GroupBy", "name",
+     "not written: the name comes from the Bazel target and its package (docs/rules.md, Names); a GroupBy written "
+     "inline in a Join may take `meta_data { name: \"team.module.var\" }`"},
+    {GB, "GroupBy", "team", "not written: the team is the package's folder under group_bys/ (docs/rules.md, Names)"},
+    {JN, "Join", "right_parts", "`join_parts { group_by { ref: \"//group_bys/team:module.v1\" } }`, one per JoinPart"},
+    {JN, "Join", "events", "`left { events { ... } }`: the left of a Join is a `Source` block"},
+    {JN, "Join", "entities", "`left { entities { ... } }`: the left of a Join is a `Source` block"},
+    {JN, "Join", "check_consistency", "`helper { check_consistency: true }`"},
+    {JN, "Join", "additional_args",
+     "`helper { additional_args { list_value { values { string_value: \"--step-days=7\" } } } }`"},
+    {JN, "Join", "additional_env",
+     "`helper { additional_env { list_value { values { string_value: \"KEY=value\" } } } }`"},
+    {JN, "Join", "dependencies", "`helper { dependencies: \"db.table/ds={{ ds }}\" }`"},
+    {JN, "Join", "lag", "`helper { lag: 1 }`"},
+    {JN, "Join", "consistency_sample_percent", "`helper { consistency_sample_percent: 5.0 }`"},
+    {JN, "Join", "bootstrap_from_log", "`helper { bootstrap_from_log: true }`"},
+    {JN, "Join", "tags", "`helper { tags { key: \"k\" string_value: \"v\" } }`"},
+    {JN, "Join", "online", "`meta_data { online: true }`"},
+    {JN, "Join", "production", "`meta_data { production: true }`"},
+    {JN, "Join", "output_namespace", "`meta_data { output_namespace: \"my_db\" }`"},
+    {JN, "Join", "table_properties", "`meta_data { table_properties { key: \"k\" value: \"v\" } }`"},
+    {JN, "Join", "env",
+     "`meta_data { mode_to_env_map { key: \"backfill\" value { key: \"EXECUTOR_MEMORY\" value: \"9G\" } } }`"},
+    {JN, "Join", "sample_percent", "`meta_data { sample_percent: 100 }`"},
+    {JN, "Join", "offline_schedule", "`meta_data { offline_schedule: \"@daily\" }`"},
+    {JN, "Join", "historical_backfill", "`meta_data { historical_backfill: true }`"},
+    {JN, "Join", "deprecation_date", "`meta_data { deprecation_date: \"2025-01-01\" }`"},
+    {JN, "Join", "description", "`meta_data { description: \"...\" }`"},
+    {JN, "Join", "name", "not written: the name comes from the Bazel target and its package (docs/rules.md, Names)"},
+    {JN, "Join", "team", "not written: the team is the package's folder under joins/ (docs/rules.md, Names)"},
+    {JN, "Join", "external_parts", "`online_external_parts { source { helper { name: \"...\" } } }`"},
+    {"chronon.api.JoinPart", "JoinPart", "tags", "`helper { tags { key: \"k\" string_value: \"v\" } }`"},
+    {"chronon.api.Aggregation", "Aggregation", "tags", "`helper { tags { key: \"k\" string_value: \"v\" } }`"},
+    {"chronon.api.Aggregation", "LAST_K", "k", "`helper { k: 10 }` (the argument of LAST_K(10), TOP_K(10), ...)"},
+    {"chronon.api.Aggregation", "APPROX_PERCENTILE", "percentiles", "`helper { percentiles: [0.5, 0.99] }`"},
+    {"chronon.api.Aggregation", "Aggregation", "window", "`windows { length: 7 time_unit: DAYS }`, one per window"},
+    {"chronon.api.LabelPart", "LabelPart", "label_offline_schedule", "`meta_data { offline_schedule: \"@daily\" }`"},
+    {"chronon.api.ExternalSource", "ExternalSource", "name", "`helper { name: \"...\" }`"},
+    {"chronon.api.ExternalSource", "ExternalSource", "team", "`helper { team: \"...\" }`"},
+    {"chronon.api.ExternalSource", "ExternalSource", "key_fields",
+     "`helper { key_fields { name: \"key\" data_type { kind: LONG } } }`"},
+    {"chronon.api.ExternalSource", "ExternalSource", "value_fields",
+     "`helper { value_fields { name: \"value\" data_type { kind: STRING } } }`"},
+    {"chronon.api.ExternalSource", "ExternalSource", "custom_json", "`helper { custom_json: \"...\" }`"},
+    {"chronon.api.ExternalSource", "ContextualSource", "fields",
+     "`contextual { fields { name: \"key\" data_type { kind: LONG } } }`"},
+    {"chronon.api.StagingQuery", "StagingQuery", "name",
+     "not written: the name comes from the Bazel target and its package (docs/rules.md, Names)"},
+    {"chronon.api.StagingQuery", "StagingQuery", "output_namespace", "`meta_data { output_namespace: \"my_db\" }`"},
+    {"chronon.api.StagingQuery", "StagingQuery", "table_properties",
+     "`meta_data { table_properties { key: \"k\" value: \"v\" } }`"},
+    {"chronon.api.StagingQuery", "StagingQuery", "dependencies", "`meta_data { dependencies: \"...\" }`"},
+    {"chronon.api.Query", "Query", "select", "`selects { key: \"user\" value: \"user_id\" }`, one per column"},
+    {"chronon.api.Query", "Query", "where", "`wheres: \"amount > 0\"`, one line per condition"},
+    {"chronon.api.EventSource", "EventSource", "snapshot_table",
+     "`table: \"...\"`: an EventSource reads `table`; `snapshot_table` is an EntitySource's"},
+    {"chronon.api.EntitySource", "EntitySource", "table",
+     "`snapshot_table: \"...\"`: an EntitySource reads `snapshot_table`; `table` is an EventSource's"},
+};
+#undef GB
+#undef JN
+
 // What to add to protobuf's `Message type "X" has no field named "y".`: the field meant, or the rule the file
 // belongs to. `root`: the message the whole file is.
 std::string UnknownFieldHint(const std::string& message, const google::protobuf::Descriptor* root) {
@@ -91,6 +184,8 @@ std::string UnknownFieldHint(const std::string& message, const google::protobuf:
     return absl::StrCat(" Did you mean \"", snake, "\"? Textproto takes the snake_case names of Chronon's thrift API",
                         " (compiled JSON shows them in camelCase).");
   }
+  const std::string python = PythonArgumentForm(type, snake);
+  if (!python.empty()) return absl::StrCat(" ", python);
   if (descriptor == root) {
     for (const KindRule& kind : kKindRules) {
       const google::protobuf::Descriptor* other = FindMessage(kind.message);
@@ -305,6 +400,18 @@ bool ParseTextproto(std::string_view text, google::protobuf::Message* message, P
     diags->Error({1, 1}, "parse-error", "the file could not be parsed as a textproto");
   }
   return ok && diags->error_count() == errors_before;
+}
+
+std::string PythonArgumentForm(const std::string& message, const std::string& argument) {
+  for (const PythonArgument& entry : kPythonArguments) {
+    if (message != entry.message || argument != entry.argument) continue;
+    const std::string form = entry.form;
+    if (absl::StartsWith(form, "not written")) {
+      return absl::StrCat(entry.function, "(", argument, "=...) is ", form, ".");
+    }
+    return absl::StrCat(entry.function, "(", argument, "=...) is written ", form, ".");
+  }
+  return "";
 }
 
 Location ToLocation(const TextFormat::ParseLocation& location) {

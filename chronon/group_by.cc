@@ -340,7 +340,10 @@ void ValidateGroupBy(const CompileContext& ctx, const Json& g, const std::string
         }
       }
     }
-    if (op == api::UNIQUE_COUNT || op == api::HISTOGRAM) {
+    // HISTOGRAM with a `k` is Python's HISTOGRAM_K(k): it keeps the k most frequent values.
+    const bool bounded_histogram = op == api::HISTOGRAM && aggregation.contains("argMap") &&
+                                   aggregation["argMap"].is_object() && aggregation["argMap"].contains("k");
+    if (op == api::UNIQUE_COUNT || (op == api::HISTOGRAM && !bounded_histogram)) {
       ctx.diags->Warning(ctx.Loc(at), "unbounded-operation",
                          absl::StrCat(OperationName(op),
                                       " keeps every distinct value and can grow without bound; consider the APPROX_ "

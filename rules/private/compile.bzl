@@ -32,10 +32,22 @@ def chronon_name(kind, package, name):
         if part == folder:
             index = i
     if index < 0 or index + 1 >= len(parts):
+        # A definition of another kind's folder (a chronon_join under group_bys/) says so: compile.py would read it
+        # as the other kind.
+        other = [f for k, f in _KIND_FOLDERS.items() if k != kind and f in parts]
         return struct(name = None, team = None, error = (
             "a chronon_{kind} must live in a package under {folder}/<team>/ (its Chronon name is " +
-            "<team>.<module>.<var>, as compile.py names {folder}/<team>/<module>.py); this one is in //{package}"
-        ).format(kind = kind, folder = folder, package = package))
+            "<team>.<module>.<var>, as compile.py names {folder}/<team>/<module>.py); this one is in //{package}{other}"
+        ).format(
+            kind = kind,
+            folder = folder,
+            package = package,
+            other = ", which is under {}/, the folder of chronon_{}: move it to {}/<team>/".format(
+                other[0],
+                [k for k, f in _KIND_FOLDERS.items() if f == other[0]][0],
+                folder,
+            ) if other else "",
+        ))
     team = parts[index + 1]
     rest = parts[index + 2:] + [name]
     if len(".".join(rest)) > MAX_NAME_LENGTH:

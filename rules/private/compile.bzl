@@ -193,13 +193,13 @@ chronon_source_rule = _make_rule(
 chronon_group_by_rule = _make_rule(
     "group_by",
     "A Chronon GroupBy: what Python's `GroupBy(...)` takes, as a `chronon.api.GroupBy` textproto.",
-    "The chronon_source, chronon_join and chronon_group_by targets the definition references with `ref`.",
+    "The chronon_source, chronon_join, chronon_group_by and chronon_staging_query targets the definition references: every `ref`, and every `staging_query` of a source written inline.",
 )
 
 chronon_join_rule = _make_rule(
     "join",
     "A Chronon Join: what Python's `Join(...)` takes, as a `chronon.api.Join` textproto.",
-    "The chronon_source and chronon_group_by targets the definition references with `ref`.",
+    "The chronon_source, chronon_group_by and chronon_staging_query targets the definition references: every `ref`, and every `staging_query` of a source written inline.",
 )
 
 chronon_staging_query_rule = _make_rule(

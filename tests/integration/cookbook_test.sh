@@ -50,5 +50,9 @@ got = conf("group_by", "from_join_table.v1")["sources"][0]["entities"]["snapshot
 if got != table:
     sys.exit(f"FAIL: the join table recipe reads {got}, the join writes {table}")
 print(f"cookbook: table-name recipes agree with the compiler ({table})")
+sql = json.load(open(f"{bin}/staging_queries/cookbook/production/staging_queries/cookbook/tabs_sq.v1"))["query"]
+if sql != "\nSELECT user_id,\tspend   \nFROM payments.daily\n":
+    sys.exit(f"FAIL: the SQL recipe compiles to {sql!r}")
+print("cookbook: the SQL recipe keeps tabs and trailing spaces")
 PY
 echo "cookbook: every recipe builds"

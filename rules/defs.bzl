@@ -16,6 +16,7 @@ load(
     _chronon_group_by_rule = "chronon_group_by_rule",
     _chronon_join_rule = "chronon_join_rule",
     _chronon_source_rule = "chronon_source_rule",
+    _chronon_name = "chronon_name",
     _chronon_staging_query_rule = "chronon_staging_query_rule",
 )
 load("//rules/private:names.bzl", _check_ascii_label = "check_ascii_label", _check_name = "check_name")
@@ -34,6 +35,12 @@ def _with_default_src(macro, rule, name, src, **kwargs):
     # Checked here, while the BUILD file loads: a name that cannot work end to end fails now, with the rule it breaks,
     # instead of in a compile action, a runfiles tree or a launcher.
     _check_name(macro, name)
+    if macro != "chronon_source":
+        # Where the definition lives makes its Chronon name and team: a chronon_join under group_bys/ fails now, when
+        # the BUILD file loads, not when the target is analyzed.
+        naming = _chronon_name(macro[len("chronon_"):], native.package_name(), name)
+        if naming.error:
+            fail("{} //{}:{}: {}".format(macro, native.package_name(), name, naming.error))
     _check_ascii_label(macro, name, "src", src)
     _check_ascii_label(macro, name, "teams", kwargs.get("teams"))
     rule(name = name, src = src if src else name + ".textproto", **kwargs)

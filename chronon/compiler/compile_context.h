@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "chronon/common/diagnostics.h"
 #include "chronon/compiler/labels.h"
@@ -95,6 +96,24 @@ const ParseInfoTree* NestedTree(const ParseInfoTree* tree, const google::protobu
                                 const char* field, int index);
 Location At(const ParseInfoTree* tree, const google::protobuf::Descriptor* descriptor, const char* field,
             int index = -1);
+
+// The helper arguments written as JSON values (tags, **kwargs, additional_args, additional_env) hold what Python
+// would accept there, so that no wrong value reaches customJson silently; each finding is reported to ctx.diags.
+// `owner`/`owner_tree`: the helper message and its locations; `field`: the JsonField or JsonValue field in it.
+//
+// A dict argument (`tags`, `kwargs`): every member has a key and a value, no key twice (helper-value-type,
+// missing-map-key, duplicate-map-key). `named_arguments`: the function's own parameter names, which Python never
+// binds to **kwargs (kwargs-argument); nullptr for tags.
+void CheckHelperDict(CompileContext& ctx, const google::protobuf::Message& helper, const ParseInfoTree* owner_tree,
+                     const char* field, const char* function, const std::vector<std::string>* named_arguments);
+// Join(additional_args=, additional_env=): List[str] in Chronon's API (run.py joins additional_args into the
+// command line), or a dict as Chronon's own sample writes; a scalar is an error that shows the list form.
+void CheckHelperStringList(CompileContext& ctx, const google::protobuf::Message& helper,
+                           const ParseInfoTree* owner_tree, const char* field, const char* function);
+
+// The parameters of GroupBy() and Join() (Chronon's Python API at 5edd4fc9), which **kwargs never receives.
+const std::vector<std::string>& GroupByArguments();
+const std::vector<std::string>& JoinArguments();
 
 }  // namespace chronon
 

@@ -168,7 +168,15 @@ Json BuildGroupBy(CompileContext& ctx, const api::GroupBy& group_by, const Parse
     }
   }
 
-  // 5. customJson: kwargs, lag, groupby_tags, column_tags.
+  // 5. customJson: kwargs, lag, groupby_tags, column_tags; each JSON-valued helper argument as Python takes it.
+  const ParseInfoTree* helper_tree = NestedTree(tree, d, "helper", -1);
+  CheckHelperDict(ctx, helper, helper_tree, "kwargs", "GroupBy", &GroupByArguments());
+  CheckHelperDict(ctx, helper, helper_tree, "tags", "GroupBy", nullptr);
+  for (int i = 0; i < group_by.aggregations_size(); ++i) {
+    const ParseInfoTree* agg_tree = NestedTree(tree, d, "aggregations", i);
+    CheckHelperDict(ctx, group_by.aggregations(i).helper(),
+                    NestedTree(agg_tree, api::Aggregation::descriptor(), "helper", -1), "tags", "Aggregation", nullptr);
+  }
   Json custom = HelperObject(helper.kwargs());
   custom["lag"] = helper.lag();
   custom["groupby_tags"] = helper.tags_size() > 0 ? HelperObject(helper.tags()) : Json(nullptr);
@@ -332,7 +340,10 @@ void ValidateGroupBy(const CompileContext& ctx, const Json& g, const std::string
         }
       }
     }
-    if (op == api::UNIQUE_COUNT || op == api::HISTOGRAM) {
+    // HISTOGRAM with a `k` is Python's HISTOGRAM_K(k): it keeps the k most frequent values.
+    const bool bounded_histogram = op == api::HISTOGRAM && aggregation.contains("argMap") &&
+                                   aggregation["argMap"].is_object() && aggregation["argMap"].contains("k");
+    if (op == api::UNIQUE_COUNT || (op == api::HISTOGRAM && !bounded_histogram)) {
       ctx.diags->Warning(ctx.Loc(at), "unbounded-operation",
                          absl::StrCat(OperationName(op),
                                       " keeps every distinct value and can grow without bound; consider the APPROX_ "

@@ -92,6 +92,20 @@ TEST_F(GroupByTest, SizedOperationWithoutItsSizeIsAnError) {
                                   "(LAST_K(10) in Python) [missing-argument]"));
 }
 
+// HISTOGRAM_K(20) in Python is HISTOGRAM with argMap {"k": "20"}: bounded, so no unbounded-operation warning;
+// plain HISTOGRAM still gets it.
+TEST_F(GroupByTest, HistogramWithItsKIsBounded) {
+  ASSERT_TRUE(Compile(Kind::kSource, "//sources:events", "", kEvents).output);
+  Result r = Compile(Kind::kGroupBy, "//group_bys/team_a:gb.v1", "team_a.gb.v1",
+                     "sources { ref: \"//sources:events\" }\nkey_columns: \"user\"\n"
+                     "aggregations { input_column: \"item\" operation: HISTOGRAM helper { k: 20 } }\n"
+                     "aggregations { input_column: \"item\" operation: HISTOGRAM }\n");
+  ASSERT_TRUE(r.output) << r.errors;
+  EXPECT_EQ(r.conf["aggregations"][0]["argMap"].dump(), R"({"k":"20"})");
+  EXPECT_THAT(r.errors, ::testing::Not(HasSubstr("def.textproto:3:")));
+  EXPECT_THAT(r.errors, HasSubstr("def.textproto:4:1: warning: HISTOGRAM keeps every distinct value"));
+}
+
 TEST_F(GroupByTest, TemplatedDependenciesGetTheTeamNamespace) {
   ASSERT_TRUE(Compile(Kind::kSource, "//sources:events", "", kEvents).output);
   Result r = Compile(Kind::kGroupBy, "//group_bys/team_a:gb.v1", "team_a.gb.v1", R"(

@@ -207,7 +207,18 @@ Json BuildJoin(CompileContext& ctx, const api::Join& join, const ParseInfoTree* 
     label_part["metaData"] = std::move(label_meta);
   }
 
-  // 5. customJson: check_consistency, lag, additional_args, additional_env, kwargs, join_tags, join_part_tags.
+  // 5. customJson: check_consistency, lag, additional_args, additional_env, kwargs, join_tags, join_part_tags; each
+  // JSON-valued helper argument as Python takes it.
+  const ParseInfoTree* helper_tree = NestedTree(tree, d, "helper", -1);
+  CheckHelperStringList(ctx, helper, helper_tree, "additional_args", "Join");
+  CheckHelperStringList(ctx, helper, helper_tree, "additional_env", "Join");
+  CheckHelperDict(ctx, helper, helper_tree, "kwargs", "Join", &JoinArguments());
+  CheckHelperDict(ctx, helper, helper_tree, "tags", "Join", nullptr);
+  for (int i = 0; i < join.join_parts_size(); ++i) {
+    CheckHelperDict(ctx, join.join_parts(i).helper(),
+                    NestedTree(NestedTree(tree, d, "join_parts", i), api::JoinPart::descriptor(), "helper", -1),
+                    "tags", "JoinPart", nullptr);
+  }
   Json custom = Json::object();
   custom["check_consistency"] = helper.check_consistency();
   custom["lag"] = helper.lag();

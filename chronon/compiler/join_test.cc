@@ -49,6 +49,49 @@ helper { kwargs { key: "extra" list_value { values { int_value: 1 } values { flo
   EXPECT_EQ(r.conf["joinParts"][0]["prefix"], "p");
 }
 
+// Join(additional_args=, additional_env=) are lists of strings in Python (a dict, as Chronon's sample writes, also
+// passes); tags and kwargs members each have a key and a value.
+TEST_F(JoinTest, HelperJsonValuesHaveThePythonTypes) {
+  ASSERT_TRUE(Compile(Kind::kSource, "//sources:events", "", kEvents).output);
+  Result ok = Compile(Kind::kJoin, "//joins/team_a:j.v1", "team_a.j.v1", R"(
+left { ref: "//sources:events" }
+helper {
+  additional_args { list_value { values { string_value: "--step-days=7" } } }
+  additional_env { object_value { fields { key: "custom_env" string_value: "v" } } }
+}
+)");
+  ASSERT_TRUE(ok.output) << ok.errors;
+  EXPECT_EQ(
+      ok.conf["metaData"]["customJson"],
+      R"({"check_consistency": false, "lag": 0, "additional_args": ["--step-days=7"], "additional_env": {"custom_env": "v"}, "join_tags": null, "join_part_tags": {}})");
+
+  Result r = Compile(Kind::kJoin, "//joins/team_a:j.v2", "team_a.j.v2", R"(
+left { ref: "//sources:events" }
+helper {
+  additional_args { string_value: "--x" }
+  additional_env { list_value { values { int_value: 7 } } }
+  tags { key: "tier" }
+  tags { key: "a" string_value: "1" }
+  tags { key: "a" string_value: "2" }
+  kwargs { string_value: "no key" }
+  kwargs { key: "online" bool_value: true }
+}
+)");
+  EXPECT_FALSE(r.output);
+  EXPECT_THAT(r.errors, HasSubstr("def.textproto:4:3: error: additional_args is a list of strings "
+                                  "(Join(additional_args=[\"--step-days=7\"])), not a single value: write "
+                                  "`additional_args { list_value { values { string_value: \"--x\" } } }` "
+                                  "[helper-value-type]"));
+  EXPECT_THAT(r.errors, HasSubstr("def.textproto:5:33: error: each element of additional_env is a string"));
+  EXPECT_THAT(r.errors, HasSubstr("write `values { string_value: \"7\" }` [helper-value-type]"));
+  EXPECT_THAT(r.errors, HasSubstr("def.textproto:6:3: error: \"tier\" in Join(tags=...) has no value"));
+  EXPECT_THAT(r.errors, HasSubstr("def.textproto:8:3: error: the key \"a\" is given twice in Join(tags=...)"));
+  EXPECT_THAT(r.errors, HasSubstr("def.textproto:9:3: error: each member of Join(kwargs=...) needs a `key`"));
+  EXPECT_THAT(r.errors, HasSubstr("def.textproto:10:3: error: \"online\" is a parameter of Join(), so Python never "
+                                  "passes it in **kwargs: Join(online=...) is written `meta_data { online: true }`. "
+                                  "[kwargs-argument]"));
+}
+
 TEST_F(JoinTest, SamplePercentWrittenAsFloatStaysFloat) {
   ASSERT_TRUE(Compile(Kind::kSource, "//sources:events", "", kEvents).output);
   Result r = Compile(Kind::kJoin, "//joins/team_a:j.v1", "team_a.j.v1",

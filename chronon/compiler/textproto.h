@@ -23,6 +23,11 @@ constexpr int kMaxNesting = 100;
 // Parsing never evaluates anything: a textproto is data.
 bool ParseTextproto(std::string_view text, google::protobuf::Message* message, ParseInfoTree* tree, Diagnostics* diags);
 
+// How a Python argument of Chronon's helpers whose name is not a field of `message` (full name, e.g.
+// "chronon.api.GroupBy") is written in textproto, as a sentence: "GroupBy(keys=[...]) is written `key_columns:
+// \"user_id\"`, one line per key." Empty when `argument` is not such an argument.
+std::string PythonArgumentForm(const std::string& message, const std::string& argument);
+
 // Converts the parser's 0-based location to a 1-based one (line 0 when unknown).
 Location ToLocation(const google::protobuf::TextFormat::ParseLocation& location);
 

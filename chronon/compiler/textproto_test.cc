@@ -1,6 +1,8 @@
 #include "chronon/compiler/textproto.h"
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "chronon/api.pb.h"
 #include "gtest/gtest.h"
@@ -29,7 +31,8 @@ TEST(ParseTextprotoTest, UnknownFieldHasItsOwnId) {
   EXPECT_EQ(diags.diagnostics()[0].location.column, 3);  // the start of the name
   EXPECT_EQ(diags.Format(),
             "a.textproto:2:3: error: Message type \"chronon.api.GroupBy\" has no field named \"keys\". "
-            "[unknown-field]\n  in target //a:b\n");
+            "GroupBy(keys=...) is written `key_columns: \"user_id\"`, one line per key. [unknown-field]\n"
+            "  in target //a:b\n");
 }
 
 // Every diagnostic of parsing `text` as a GroupBy, formatted.
@@ -40,6 +43,93 @@ std::string ParseGroupBy(const std::string& text, bool* ok = nullptr) {
   const bool parsed = ParseTextproto(text, &group_by, &tree, &diags);
   if (ok != nullptr) *ok = parsed;
   return diags.Format();
+}
+
+// Every Python argument whose name is not the thrift field's says what to write instead.
+TEST(ParseTextprotoTest, PythonArgumentNamesSayWhatToWrite) {
+  const std::string out = ParseGroupBy(
+      "keys: \"u\"\nonline: true\nenv { }\noutput_namespace: \"db\"\ntable_properties { }\nname: \"x\"\n"
+      "dependencies: \"t\"\nproduction: true\nevents { }\n");
+  for (const char* want :
+       {"a.textproto:1:1: error: Message type \"chronon.api.GroupBy\" has no field named \"keys\". GroupBy(keys=...) "
+        "is written `key_columns: \"user_id\"`, one line per key. [unknown-field]",
+        "a.textproto:2:1: error: Message type \"chronon.api.GroupBy\" has no field named \"online\". "
+        "GroupBy(online=...) is written `meta_data { online: true }`. [unknown-field]",
+        "GroupBy(env=...) is written `meta_data { mode_to_env_map {", "GroupBy(output_namespace=...) is written "
+        "`meta_data { output_namespace: \"my_db\" }`", "GroupBy(table_properties=...) is written `meta_data { "
+        "table_properties {", "GroupBy(name=...) is not written: the name comes from the Bazel target",
+        "GroupBy(dependencies=...) is written `helper { dependencies:", "GroupBy(production=...) is written "
+        "`meta_data { production: true }`", "GroupBy(events=...) is written `sources { events { ... } }`"}) {
+    EXPECT_NE(out.find(want), std::string::npos) << want << "\n" << out;
+  }
+  Diagnostics diags("j.textproto", "//a:j");
+  api::Join join;
+  ParseInfoTree tree;
+  EXPECT_FALSE(ParseTextproto("right_parts { }\nhelper { }\nrowIds: \"r\"\n", &join, &tree, &diags));
+  EXPECT_NE(diags.Format().find("Join(right_parts=...) is written `join_parts { group_by { ref: "), std::string::npos)
+      << diags.Format();
+  EXPECT_NE(diags.Format().find("Did you mean \"row_ids\"?"), std::string::npos) << diags.Format();
+}
+
+// A scalar or list where a block is expected shows the block; a list's element is a `values` block.
+TEST(ParseTextprotoTest, MessageFormsAreShown) {
+  Diagnostics diags("j.textproto", "//a:j");
+  api::Join join;
+  ParseInfoTree tree;
+  EXPECT_FALSE(ParseTextproto("helper { additional_args: \"--x\"\n"
+                              "  tags { key: \"t\" list_value { string_value: \"a\" } } }\n"
+                              "join_parts { group_by: \"//g:v1\" }\n",
+                              &join, &tree, &diags));
+  const std::string out = diags.Format();
+  EXPECT_NE(out.find("j.textproto:1:27: error: Expected \"{\", found \"\"--x\"\".: `additional_args` is a JSON value "
+                     "written as a block: write `additional_args { list_value { values { string_value: \"--x\" } } }` "
+                     "(a list of strings, as Python's additional_args=[...]) [parse-error]"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("j.textproto:2:32: error: Message type \"chronon.api.JsonList\" has no field named "
+                     "\"string_value\". Each element of a list is a `values` block: write `values { string_value: "
+                     "\"a\" }`. [unknown-field]"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("j.textproto:3:24: error: Expected \"{\", found \"\"//g:v1\"\".: `group_by` is a block: write "
+                     "`group_by { ref: \"//g:v1\" }`"),
+            std::string::npos)
+      << out;
+}
+
+// protobuf's parser stops at the first error; every independent problem of the file is still reported, in order.
+TEST(ParseTextprotoTest, EveryIndependentParseErrorIsReported) {
+  bool ok = true;
+  const std::string out = ParseGroupBy(
+      "key_columns \"u\"\n"
+      "aggregations {\n"
+      "  input_column: \"x\"\n"
+      "  operation: MEDIAN\n"
+      "  windows { length: \"seven\" time_unit: DAYS }\n"
+      "}\n"
+      "keys: \"u\"\n"
+      "aggregations { operation: LAST_K(10) }\n"
+      "accuracy: SNAPSHOT\n",
+      &ok);
+  EXPECT_FALSE(ok);
+  std::vector<std::string> lines;
+  for (size_t at = 0, next; (next = out.find('\n', at)) != std::string::npos; at = next + 1) {
+    lines.push_back(out.substr(at, next - at));
+  }
+  ASSERT_EQ(lines.size(), 6u) << out;
+  EXPECT_EQ(lines[0].substr(0, 18), "a.textproto:1:13: ") << out;
+  EXPECT_EQ(lines[1].substr(0, 18), "a.textproto:4:14: ") << out;
+  EXPECT_EQ(lines[2].substr(0, 21), "a.textproto:5:21: err") << out;
+  EXPECT_EQ(lines[3].substr(0, 17), "a.textproto:7:1: ") << out;
+  EXPECT_NE(lines[4].find("a.textproto:8:33: error: `(`: textproto has no calls"), std::string::npos) << out;
+  EXPECT_EQ(lines[5], "  in target //a:b");
+}
+
+// A block left open is not resumed from: one error, not a cascade.
+TEST(ParseTextprotoTest, NoCascadeAfterAnOpenBlock) {
+  const std::string out = ParseGroupBy("aggregations {\n  operation: MEDIAN\n  windows {\n");
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 3) << out;
+  EXPECT_NE(out.find("a.textproto:2:14: error: Unknown enumeration value of \"MEDIAN\""), std::string::npos) << out;
 }
 
 TEST(ParseTextprotoTest, AcceptsAByteOrderMark) {

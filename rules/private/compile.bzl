@@ -32,10 +32,22 @@ def chronon_name(kind, package, name):
         if part == folder:
             index = i
     if index < 0 or index + 1 >= len(parts):
+        # A definition of another kind's folder (a chronon_join under group_bys/) says so: compile.py would read it
+        # as the other kind.
+        other = [f for k, f in _KIND_FOLDERS.items() if k != kind and f in parts]
         return struct(name = None, team = None, error = (
             "a chronon_{kind} must live in a package under {folder}/<team>/ (its Chronon name is " +
-            "<team>.<module>.<var>, as compile.py names {folder}/<team>/<module>.py); this one is in //{package}"
-        ).format(kind = kind, folder = folder, package = package))
+            "<team>.<module>.<var>, as compile.py names {folder}/<team>/<module>.py); this one is in //{package}{other}"
+        ).format(
+            kind = kind,
+            folder = folder,
+            package = package,
+            other = ", which is under {}/, the folder of chronon_{}: move it to {}/<team>/".format(
+                other[0],
+                [k for k, f in _KIND_FOLDERS.items() if f == other[0]][0],
+                folder,
+            ) if other else "",
+        ))
     team = parts[index + 1]
     rest = parts[index + 2:] + [name]
     if len(".".join(rest)) > MAX_NAME_LENGTH:
@@ -181,13 +193,13 @@ chronon_source_rule = _make_rule(
 chronon_group_by_rule = _make_rule(
     "group_by",
     "A Chronon GroupBy: what Python's `GroupBy(...)` takes, as a `chronon.api.GroupBy` textproto.",
-    "The chronon_source, chronon_join and chronon_group_by targets the definition references with `ref`.",
+    "The chronon_source, chronon_join, chronon_group_by and chronon_staging_query targets the definition references: every `ref`, and every `staging_query` of a source written inline.",
 )
 
 chronon_join_rule = _make_rule(
     "join",
     "A Chronon Join: what Python's `Join(...)` takes, as a `chronon.api.Join` textproto.",
-    "The chronon_source and chronon_group_by targets the definition references with `ref`.",
+    "The chronon_source, chronon_group_by and chronon_staging_query targets the definition references: every `ref`, and every `staging_query` of a source written inline.",
 )
 
 chronon_staging_query_rule = _make_rule(

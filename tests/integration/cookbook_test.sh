@@ -12,21 +12,26 @@ trap '(cd "$ws" && bazel shutdown 2>/dev/null) || true' EXIT
 python3 - "$ROOT" <<'PY'
 import os, re, sys
 root = sys.argv[1]
-doc = open(os.path.join(root, "docs/cookbook.md")).read()
-blocks = re.findall(r"<!-- file: (\S+) -->\n```\n(.*?)```\n", doc, re.S)
-shown = set()
-for path, text in blocks:
-    with open(os.path.join(root, path)) as f:
-        if f.read() != text:
-            sys.exit(f"FAIL: docs/cookbook.md shows {path} differently from the file")
-    shown.add(path)
+# docs/helpers.md shows its files the same way (issue 22): a documented form that stops compiling fails the build
+# below.
+doc, blocks = "", []
+for page in ["docs/cookbook.md", "docs/helpers.md"]:
+    text_of_page = open(os.path.join(root, page)).read()
+    page_blocks = re.findall(r"<!-- file: (\S+) -->\n```\n(.*?)```\n", text_of_page, re.S)
+    if text_of_page.count("<!-- file:") != len(page_blocks):
+        sys.exit(f"FAIL: a file marker in {page} is not followed by a code block")
+    for path, text in page_blocks:
+        with open(os.path.join(root, path)) as f:
+            if f.read() != text:
+                sys.exit(f"FAIL: {page} shows {path} differently from the file")
+    doc += text_of_page
+    blocks += page_blocks
+shown = {path for path, _ in blocks}
 files = {os.path.relpath(os.path.join(d, n), root) for d, _, ns in os.walk(os.path.join(root, "tests/cookbook"))
          for n in ns if n.endswith(".textproto")}
 if files - shown:
-    sys.exit(f"FAIL: not shown in docs/cookbook.md: {sorted(files - shown)}")
-if doc.count("<!-- file:") != len(blocks):
-    sys.exit("FAIL: a file marker in docs/cookbook.md is not followed by a code block")
-print(f"cookbook: {len(blocks)} blocks identical to their files, every file shown")
+    sys.exit(f"FAIL: not shown in docs/cookbook.md or docs/helpers.md: {sorted(files - shown)}")
+print(f"cookbook, helpers: {len(blocks)} blocks identical to their files, every file shown")
 PY
 
 bazel_in "$ws" build //... 2>&1 | tail -n 1
@@ -50,5 +55,9 @@ got = conf("group_by", "from_join_table.v1")["sources"][0]["entities"]["snapshot
 if got != table:
     sys.exit(f"FAIL: the join table recipe reads {got}, the join writes {table}")
 print(f"cookbook: table-name recipes agree with the compiler ({table})")
+sql = json.load(open(f"{bin}/staging_queries/cookbook/production/staging_queries/cookbook/tabs_sq.v1"))["query"]
+if sql != "\nSELECT user_id,\tspend   \nFROM payments.daily\n":
+    sys.exit(f"FAIL: the SQL recipe compiles to {sql!r}")
+print("cookbook: the SQL recipe keeps tabs and trailing spaces")
 PY
 echo "cookbook: every recipe builds"

@@ -13,8 +13,18 @@ fi
 buildozer=$ROOT/node_modules/.bin/buildozer
 scratch_workspace "$ROOT/examples"
 
-bazel_in "$ws" run @rules_chronon//tools:fix -- --check 2>/dev/null | tail -n 1 | tee "$tmp/check0"
+# What the tool prints is what matters (issue 22: buildozer's `rule ... has no attribute "src"` for every target came
+# first): on a workspace in step, one line on stdout and nothing on stderr. (`--script_path`: the tool's own output,
+# without Bazel's.)
+bazel_in "$ws" run --script_path="$tmp/fix.sh" @rules_chronon//tools:fix 2>/dev/null
+"$tmp/fix.sh" --check --workspace="$ws" --buildozer="$buildozer" \
+  >"$tmp/check0" 2>"$tmp/check0.err" || { cat "$tmp/check0.err" >&2; fail "fix --check failed on examples/"; }
+cat "$tmp/check0"
 grep -q '^4 Chronon targets, 0 out of step' "$tmp/check0" || fail "examples/ should be in step"
+[[ $(wc -l <"$tmp/check0") -eq 1 && ! -s $tmp/check0.err ]] || {
+  cat "$tmp/check0" "$tmp/check0.err" >&2
+  fail "fix --check printed more than its one line"
+}
 
 gb=$ws/group_bys/example_team
 cp "$gb/example_group_by.v0.textproto" "$gb/example_group_by.v1.textproto"

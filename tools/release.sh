@@ -12,8 +12,8 @@
 # The archive holds the rules (rules/, toolchains/, chronon/ with the compiler's sources, for
 # rules_chronon_dependencies(compiler = "source")), docs/, README.md, CHANGELOG.md, MODULE.bazel, and the prebuilt tools
 # under toolchains/prebuilt/linux_x86_64/: chronon_compiler and chronon_conf_tool, //tools:release_binaries built with
-# `--config=release` (optimized, static protobuf, Abseil, zlib and libstdc++; the script fails if `readelf -d` shows any
-# NEEDED entry beyond glibc). Same inputs, same bytes: entries sorted by name, mtime 2000-01-01, owner and group 0,
+# `--config=release` (optimized, fully static: protobuf, Abseil, zlib, libstdc++ and glibc; the script fails if
+# `readelf -d` finds a dynamic section). Same inputs, same bytes: entries sorted by name, mtime 2000-01-01, owner and group 0,
 # modes normalized, `gzip -n`. Next to it, chronon_tools-<version>-linux_x86_64.tar.gz holds the two tools alone, for
 # bzlmod's `chronon` extension: the rules archive pins its URL (next to --url) and sha256 in rules/private/prebuilt.bzl.
 # MODULE.bazel's version must match rules/version.bzl.
@@ -62,10 +62,10 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/root/toolchains/prebuilt/linux_x86_64"
 for tool in chronon_compiler chronon_conf_tool; do
-  needed=$(readelf -d "$bin/$tool" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort)
-  others=$(grep -v -x -E 'libc\.so\.6|libm\.so\.6|ld-linux-x86-64\.so\.2|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1' <<<"$needed" || true)
-  if [[ -n $others ]]; then
-    echo "release.sh: $tool needs shared libraries beyond glibc: $others" >&2
+  # Fully static (.bazelrc's --config=release): no dynamic section, so no NEEDED entry, no interpreter and no
+  # GLIBC_<version> floor.
+  if ! readelf -d "$bin/$tool" 2>&1 | grep -q 'There is no dynamic section'; then
+    echo "release.sh: $tool is dynamically linked; the prebuilt tools must be static: $(file -b "$bin/$tool")" >&2
     exit 1
   fi
   install -m 0755 "$bin/$tool" "$stage/root/toolchains/prebuilt/linux_x86_64/$tool"

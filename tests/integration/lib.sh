@@ -61,12 +61,12 @@ BUILD
 }
 
 # copy_workspace SRC DEST: a copy of consumer workspace SRC (without its bazel-* symlinks) whose WORKSPACE points
-# local_repository at these rules.
+# local_repository at these rules (SRC's `path = ".."` or `"../.."`).
 copy_workspace() {
   local src=$1 dest=$2
   mkdir -p "$dest"
   (cd "$src" && tar --exclude='./bazel-*' -cf - .) | (cd "$dest" && tar -xf -)
-  sed -i "s|path = \"\\.\\.\"|path = \"$ROOT\"|" "$dest/WORKSPACE"
+  sed -i "s|path = \"\\.\\.\\(/\\.\\.\\)*\"|path = \"$ROOT\"|" "$dest/WORKSPACE"
   grep -q "path = \"$ROOT\"" "$dest/WORKSPACE" || fail "could not point $dest/WORKSPACE at $ROOT"
 }
 
@@ -215,4 +215,24 @@ except Exception:
     sleep 0.2
   done
   [[ $code == 404 ]] || { cat "$dir/stderr" "$dir/error.log" >&2 || true; fail "nginx did not start"; }
+}
+
+# check_static BINARY: fails unless BINARY is a fully static executable, with no glibc version floor: `file` says
+# "statically linked", `readelf -d` finds no dynamic section (so no NEEDED entry and no interpreter), `objdump -T`
+# finds no GLIBC_<version> symbol, and no NSS entry point (getpwnam, getaddrinfo, ...) is linked in (static glibc
+# would dlopen libnss_*.so of its own version for them at run time). Prints one line.
+check_static() {
+  local bin=$1 kind dyn nss
+  [[ -x $bin ]] || fail "no executable at $bin"
+  kind=$(file -b "$bin")
+  [[ $kind == *"statically linked"* ]] || fail "$(basename "$bin") is not statically linked: $kind"
+  readelf -d "$bin" 2>&1 | grep -q 'There is no dynamic section' ||
+    fail "$(basename "$bin") has a dynamic section: $(readelf -d "$bin" | grep -E 'NEEDED' | tr -s ' ' | head -n 5)"
+  readelf -l "$bin" | grep -q 'INTERP' && fail "$(basename "$bin") asks for a program interpreter"
+  dyn=$(objdump -T "$bin" 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sort -u -V | tr '\n' ' ' || true)
+  [[ -z $dyn ]] || fail "$(basename "$bin") has versioned glibc symbols: $dyn"
+  nss=$(nm "$bin" 2>/dev/null | grep -E ' [TW] (getpw|getgr(nam|gid|ent|ouplist)|initgroups|getspnam|getaddrinfo|gethostby|getservby|getnetby|getprotoby|__nss_)' |
+    awk '{print $3}' | tr '\n' ' ' || true)
+  [[ -z $nss ]] || fail "$(basename "$bin") links glibc's NSS lookups ($nss): static glibc loads libnss_* for them"
+  echo "$(basename "$bin"): statically linked (file), no dynamic section (readelf -d), no GLIBC_ symbol (objdump -T), no NSS lookup"
 }

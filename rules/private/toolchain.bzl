@@ -40,24 +40,6 @@ chronon_toolchain = rule(
           "\"@rules_chronon//chronon:toolchain_type\", ...)`.",
 )
 
-def _unsupported_impl(ctx):
-    return [platform_common.ToolchainInfo(unsupported = (
-        "rules_chronon has no prebuilt chronon_compiler for the execution platform {platform} (prebuilt tools exist " +
-        "for linux x86_64 and linux aarch64). Build the tools from source there: in your WORKSPACE, " +
-        "rules_chronon_dependencies(compiler = \"source\") and rules_chronon_register_toolchains(compiler = " +
-        "\"source\"), which need a C++17 compiler with Bazel's C++ toolchain for it, protoc and libprotobuf (3.21), " +
-        "Abseil, nlohmann-json and dtl: see docs/install.md, \"Building the compiler from source\". Or register a " +
-        "chronon_toolchain of your own (docs/rules.md#chronon_toolchain) before rules_chronon_register_toolchains()."
-    ).format(platform = ctx.attr.platform))]
-
-chronon_unsupported_toolchain = rule(
-    implementation = _unsupported_impl,
-    attrs = {"platform": attr.string(mandatory = True, doc = "The execution platform's name, for the message.")},
-    doc = "The last-resort toolchain (//toolchains/unsupported): a rule that resolves it fails at analysis time " +
-          "with a sentence naming the platform and the way to build from source, instead of Bazel's bare " +
-          "`no matching toolchains found`.",
-)
-
 def chronon_tools(ctx):
     """The registered toolchain's tools.
 

@@ -236,3 +236,34 @@ check_static() {
   [[ -z $nss ]] || fail "$(basename "$bin") links glibc's NSS lookups ($nss): static glibc loads libnss_* for them"
   echo "$(basename "$bin"): statically linked (file), no dynamic section (readelf -d), no GLIBC_ symbol (objdump -T), no NSS lookup"
 }
+
+# actions_in_empty_chroot: for examples/ (the seed goldens) and tests/sample (the 49 sample goldens): a copy built with
+# release_tools' binaries (use_release_toolchain), every .columns target included, then every ChrononCompile and
+# ChrononColumns action run again by chroot_actions.py in an empty chroot under $tmp (which the caller removes;
+# CHROOT_TOOLS and CHROOT_RUNNER, if exported, swap in other tools and an emulator). Fails unless each output equals
+# the build's and every golden is matched.
+actions_in_empty_chroot() {
+  local case src goldens expected w execroot
+  local -a columns
+  for case in examples:seed:2 tests/sample:sample:49; do
+    IFS=: read -r src goldens expected <<<"$case"
+    w=$tmp/ws_$goldens
+    copy_workspace "$ROOT/$src" "$w"
+    use_release_toolchain "$w"
+    # Every definition's `.columns` target (manual: not in //...) too, so that the conf tool runs.
+    mapfile -t columns < <(cd "$w" && bazel query 'kind(chronon_columns, //...)' 2>/dev/null)
+    ((${#columns[@]} > 0)) || fail "$src: no .columns target"
+    bazel_in "$w" build //... "${columns[@]}" >"$tmp/build_$goldens.log" 2>&1 ||
+      { tail -n 30 "$tmp/build_$goldens.log" >&2; fail "$src: the build failed"; }
+    (cd "$w" && bazel aquery "mnemonic('ChrononCompile|ChrononColumns', //... + kind(chronon_columns, //...))" \
+      --output=jsonproto --include_param_files 2>/dev/null) >"$tmp/aquery_$goldens.json"
+    execroot=$(cd "$w" && bazel info execution_root 2>/dev/null)
+    (cd "$w" && bazel shutdown 2>/dev/null) || true
+    mkdir "$tmp/root_$goldens"
+    echo -n "$src: "
+    python3 "$ROOT/tests/integration/chroot_actions.py" "$tmp/aquery_$goldens.json" "$execroot" \
+      "$tmp/root_$goldens" "$GOLDENS/$goldens/expected" "$expected" || fail "$src: the tools failed in an empty chroot"
+    [[ -z $(find "$tmp/root_$goldens" -name 'ld-linux*' -o -name 'libc.so*') ]] || fail "the chroot holds glibc"
+    rm -rf "$tmp/root_$goldens"
+  done
+}

@@ -21,7 +21,7 @@ packages=(
   file                   # `file`: "statically linked" (tests/integration/lib.sh, check_static)
   # The prebuilt linux arm64 tools (toolchains/aarch64, --config=release_aarch64): Debian's cross compiler, the
   # arm64 builds of the libraries beside the amd64 ones (Multi-Arch: same; dpkg --add-architecture arm64 below),
-  # and qemu to run the result (tests/integration/arm64_tools_test.sh).
+  # and qemu to run the result (tests/integration/static_tools_test.sh).
   g++-aarch64-linux-gnu
   libprotobuf-dev:arm64
   libabsl-dev:arm64

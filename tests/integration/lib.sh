@@ -237,12 +237,13 @@ check_static() {
   echo "$(basename "$bin"): statically linked (file), no dynamic section (readelf -d), no GLIBC_ symbol (objdump -T), no NSS lookup"
 }
 
-# actions_in_empty_chroot: for examples/ (the seed goldens) and tests/sample (the 49 sample goldens): a copy built with
-# release_tools' binaries (use_release_toolchain), every .columns target included, then every ChrononCompile and
-# ChrononColumns action run again by chroot_actions.py in an empty chroot under $tmp (which the caller removes;
-# CHROOT_TOOLS and CHROOT_RUNNER, if exported, swap in other tools and an emulator). Fails unless each output equals
-# the build's and every golden is matched.
+# actions_in_empty_chroot [ARM64_DIR QEMU]: for examples/ (the seed goldens) and tests/sample (the 49 sample
+# goldens): a copy built with release_tools' binaries (use_release_toolchain), every .columns target included, then
+# every ChrononCompile and ChrononColumns action run again by chroot_actions.py in an empty chroot under $tmp (which
+# the caller removes); with ARM64_DIR and QEMU, once more with ARM64_DIR's tools under the static emulator QEMU.
+# Fails unless each output equals the build's and every golden is matched.
 actions_in_empty_chroot() {
+  local arm64=${1:-} qemu=${2:-}
   local case src goldens expected w execroot
   local -a columns
   for case in examples:seed:2 tests/sample:sample:49; do
@@ -263,6 +264,14 @@ actions_in_empty_chroot() {
     echo -n "$src: "
     python3 "$ROOT/tests/integration/chroot_actions.py" "$tmp/aquery_$goldens.json" "$execroot" \
       "$tmp/root_$goldens" "$GOLDENS/$goldens/expected" "$expected" || fail "$src: the tools failed in an empty chroot"
+    [[ -z $(find "$tmp/root_$goldens" -name 'ld-linux*' -o -name 'libc.so*') ]] || fail "the chroot holds glibc"
+    rm -rf "$tmp/root_$goldens"
+    [[ -n $arm64 ]] || continue
+    mkdir "$tmp/root_$goldens"
+    echo -n "$src, arm64: "
+    CHROOT_TOOLS=$arm64 CHROOT_RUNNER=$qemu python3 "$ROOT/tests/integration/chroot_actions.py" \
+      "$tmp/aquery_$goldens.json" "$execroot" "$tmp/root_$goldens" "$GOLDENS/$goldens/expected" "$expected" ||
+      fail "$src: the arm64 tools failed under qemu in an empty chroot"
     [[ -z $(find "$tmp/root_$goldens" -name 'ld-linux*' -o -name 'libc.so*') ]] || fail "the chroot holds glibc"
     rm -rf "$tmp/root_$goldens"
   done

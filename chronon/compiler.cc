@@ -3,6 +3,7 @@
 // write the outputs. What the Python helpers and compile.py derive lives in those files, not here.
 #include "chronon/compiler.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <utility>
@@ -111,6 +112,10 @@ std::optional<Json> BuildNested(CompileContext& ctx, const google::protobuf::Mes
     const Location location = FieldLocation(tree, ref, -1);
     std::vector<const FieldDescriptor*> set;
     message.GetReflection()->ListFields(message, &set);
+    // `imported_by_name` goes with a GroupBy's `ref` (join.cc reads it).
+    set.erase(std::remove_if(set.begin(), set.end(),
+                             [](const FieldDescriptor* f) { return f->name() == "imported_by_name"; }),
+              set.end());
     if (set.size() > 1) {
       ctx.diags->Error(
           location, "ref-with-fields",
@@ -142,7 +147,14 @@ std::optional<Json> BuildNested(CompileContext& ctx, const google::protobuf::Mes
     return object;
   }
   if (descriptor == api::GroupBy::descriptor()) {
-    return BuildGroupBy(ctx, static_cast<const api::GroupBy&>(message), tree, pointer);
+    const auto& group_by = static_cast<const api::GroupBy&>(message);
+    if (group_by.has_imported_by_name()) {
+      ctx.diags->Error(FieldLocation(tree, descriptor->FindFieldByName("imported_by_name"), -1),
+                       "imported-by-name-inline",
+                       "`imported_by_name` goes with `ref`: an inline GroupBy is defined in the Join's module, and "
+                       "compile.py already embeds it with the Join's team");
+    }
+    return BuildGroupBy(ctx, group_by, tree, pointer);
   }
   if (descriptor == api::Join::descriptor()) {
     Json join = BuildJoin(ctx, static_cast<const api::Join&>(message), tree, pointer);

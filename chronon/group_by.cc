@@ -377,6 +377,11 @@ std::optional<CompiledObject> CompileGroupBy(CompileContext& ctx, const api::Gro
                      "`ref` is for using a GroupBy inside a Join; a chronon_group_by defines one");
     return std::nullopt;
   }
+  if (group_by.has_imported_by_name()) {
+    ctx.diags->Error(At(&tree, d, "imported_by_name"), "ref-not-allowed",
+                     "`imported_by_name` is for a `ref` to a GroupBy inside a Join; a chronon_group_by defines one");
+    return std::nullopt;
+  }
   RejectDerivedName(ctx, group_by.meta_data(), NestedTree(&tree, d, "meta_data", -1));
   Json g = BuildGroupBy(ctx, group_by, &tree, "");
   ValidateDeprecation(g, "group_by", ctx.name, ctx.Locator(), ctx.diags);

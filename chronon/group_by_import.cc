@@ -201,7 +201,8 @@ void UnderiveGroupBy(const Json& group_by, const std::string& pointer, const std
   api::MetaData* meta_data = out->mutable_meta_data();
   if (nested) {
     keep_namespace = keep_properties = true;
-    meta_data->set_name(name);
+    // An inline GroupBy built without a name (thrift's JoinPart(groupBy=GroupBy(...)), Chronon's item_rec) has none.
+    if (meta.contains("name")) meta_data->set_name(name);
   }
   JsonToProto(meta_plain, pointer + "/metaData", PathAppend(path, "meta_data"), meta_data, integers, ctx.errors,
               ctx.file);

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "chronon/labels.h"
 #include "chronon/python_compat.h"
 #include "chronon/source.h"
 #include "chronon/team_metadata.h"
@@ -307,6 +308,48 @@ Json BuildJoin(CompileContext& ctx, const api::Join& join, const ParseInfoTree* 
   return j;
 }
 
+// compile.py's extract_objects.from_file: every GroupBy bound in the Join's module (defined there, or imported by
+// name: `from group_bys.risk.payments import listing_v1`) that a Join of the module uses in a join part gets the
+// Join's team (`jp.groupBy.metaData.team = obj.metaData.team`). It is one Python object, so every embedding of it in
+// the Join, label parts included, carries that team. A GroupBy reached through its module (`payments.listing_v1`)
+// is not bound in the Join's module and keeps its own team. The textproto says which with `imported_by_name` on
+// the `ref`; only the written conf changes: a definition that embeds this Join reads it through the Join's own
+// module, where compile.py did not change the team.
+void GiveJoinTeamToGroupBysImportedByName(const CompileContext& ctx, const api::Join& join, Json* conf) {
+  std::set<std::string> by_name;
+  auto mark = [&](const api::JoinPart& part) {
+    if (part.group_by().has_ref() && part.group_by().imported_by_name()) {
+      std::optional<Label> label = ResolveLabel(part.group_by().ref(), ctx.label, ctx.main_repo);
+      if (label) by_name.insert(label->ToString());
+    }
+  };
+  for (const api::JoinPart& part : join.join_parts()) mark(part);
+  for (const api::JoinPart& part : join.label_part().labels()) mark(part);
+  if (by_name.empty()) return;
+  auto apply = [&](const api::JoinPart& part, Json* part_json) {
+    if (!part.group_by().has_ref() || !part_json->is_object()) return;
+    std::optional<Label> label = ResolveLabel(part.group_by().ref(), ctx.label, ctx.main_repo);
+    if (!label || !by_name.count(label->ToString())) return;
+    if (!part_json->contains("groupBy")) return;
+    Json& group_by = (*part_json)["groupBy"];
+    if (group_by.is_object() && group_by.contains("metaData") && group_by["metaData"].is_object()) {
+      group_by["metaData"]["team"] = ctx.team;
+    }
+  };
+  if (conf->contains("joinParts")) {
+    Json& parts = (*conf)["joinParts"];
+    for (int i = 0; i < join.join_parts_size() && i < static_cast<int>(parts.size()); ++i) {
+      apply(join.join_parts(i), &parts[i]);
+    }
+  }
+  if (conf->contains("labelPart") && (*conf)["labelPart"].contains("labels")) {
+    Json& labels = (*conf)["labelPart"]["labels"];
+    for (int i = 0; i < join.label_part().labels_size() && i < static_cast<int>(labels.size()); ++i) {
+      apply(join.label_part().labels(i), &labels[i]);
+    }
+  }
+}
+
 std::optional<CompiledObject> CompileJoin(CompileContext& ctx, const api::Join& join, const ParseInfoTree& tree) {
   const Descriptor* d = api::Join::descriptor();
   if (join.has_ref()) {
@@ -394,6 +437,7 @@ std::optional<CompiledObject> CompileJoin(CompileContext& ctx, const api::Join& 
 
   Json conf = j;
   SetTeamMetadata(ctx, &conf, ctx.team, "");
+  GiveJoinTeamToGroupBysImportedByName(ctx, join, &conf);
   Json& meta_data = conf["metaData"];
   const std::string ns = GetString(meta_data, "outputNamespace");
   const std::string table = absl::StrCat(ns, ".", Sanitize(ctx.name));

@@ -25,6 +25,10 @@ void PartGroupBy(const Json& group_by, const std::string& pointer, const std::st
   auto it = ctx.by_name.find(name);
   if (choices.refs && it != ctx.by_name.end() && it->second->kind == "group_by" && ctx.available.count(name)) {
     out->set_ref(it->second->label());
+    // Embedded with another team than its own: compile.py gives a GroupBy that the Join's module imports by name
+    // the Join's team (join.cc, GiveJoinTeamToGroupBysImportedByName). The compile checks that it is the Join's.
+    const std::string team = group_by.value("metaData", Json::object()).value("team", "");
+    if (!team.empty() && team != it->second->team) out->set_imported_by_name(true);
     return;
   }
   UnderiveGroupBy(group_by, pointer, path, /*nested=*/true, choices, ctx, out, integers);

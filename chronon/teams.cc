@@ -1,6 +1,9 @@
 #include "chronon/teams.h"
 
+#include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -58,6 +61,59 @@ void CheckEntry(const std::string& team, const nlohmann::ordered_json& entry, st
   }
 }
 
+// The first key that repeats a key of its object, in a text that is valid JSON. nlohmann keeps one of them without a
+// word, as Python's json.load does (the last); chronon_team_config (json_scan.bzl) refuses the file, and so does
+// this, with the same message, so that the importer and a target given teams.json directly agree with the build.
+// Keys are compared after unescaping ("a\u005fb" is "a_b"). Hand-written: nlohmann's parser reports neither
+// duplicates nor where a key is.
+std::optional<TeamConfigError> FindDuplicateKey(const std::string& text) {
+  struct Frame {
+    bool object;
+    std::map<std::string, std::pair<int, int>> keys;  // unescaped key -> line, column
+  };
+  std::vector<Frame> stack;
+  int line = 1;
+  size_t line_start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      line_start = i + 1;
+    } else if (c == '{' || c == '[') {
+      stack.push_back({c == '{', {}});
+    } else if (c == '}' || c == ']') {
+      if (!stack.empty()) stack.pop_back();
+    } else if (c == '"') {
+      size_t end = i + 1;
+      while (end < text.size() && text[end] != '"') end += text[end] == '\\' ? 2 : 1;
+      if (end >= text.size()) return std::nullopt;
+      const std::string token = text.substr(i, end - i + 1);
+      const int column = static_cast<int>(i - line_start) + 1;
+      const int token_line = line;
+      size_t next = end + 1;
+      while (next < text.size() &&
+             (text[next] == ' ' || text[next] == '\t' || text[next] == '\r' || text[next] == '\n')) {
+        if (text[next] == '\n') {
+          ++line;
+          line_start = next + 1;
+        }
+        ++next;
+      }
+      if (!stack.empty() && stack.back().object && next < text.size() && text[next] == ':') {
+        const std::string key = nlohmann::ordered_json::parse(token).get<std::string>();
+        auto [it, inserted] = stack.back().keys.emplace(key, std::make_pair(token_line, column));
+        if (!inserted) {
+          return TeamConfigError{token_line, column, "teams-json-syntax",
+                                 absl::StrCat("duplicate key ", token, " (first at ", it->second.first, ":",
+                                              it->second.second, "); JSON readers keep only one of them")};
+        }
+      }
+      i = next - 1;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 TeamConfig TeamConfig::Parse(const std::string& text) {
@@ -77,6 +133,11 @@ TeamConfig TeamConfig::Parse(const std::string& text) {
   } catch (const nlohmann::ordered_json::exception& e) {
     // out_of_range: a number too large for a double (`1e999`); nlohmann does not say where.
     config.errors_.push_back({0, 0, "teams-json-syntax", "not valid JSON: a number is out of range"});
+    config.root_ = nlohmann::ordered_json::object();
+    return config;
+  }
+  if (std::optional<TeamConfigError> duplicate = FindDuplicateKey(text)) {
+    config.errors_.push_back(*std::move(duplicate));
     config.root_ = nlohmann::ordered_json::object();
     return config;
   }

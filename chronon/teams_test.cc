@@ -51,6 +51,18 @@ TEST(TeamConfigTest, SyntaxErrorsHaveTheirLineAndColumn) {
   EXPECT_EQ(Errors("", "team").size(), 1u);
 }
 
+// The same message as chronon_team_config's (json_scan.bzl), at the repeated key; keys compare unescaped.
+TEST(TeamConfigTest, DuplicateKeysAreRefusedAsTheRulesDo) {
+  EXPECT_EQ(Errors("{\"a\": {},\n  \"a\": {}}", "a"),
+            std::vector<std::string>{"2:3 teams-json-syntax: duplicate key \"a\" (first at 1:2); JSON readers keep "
+                                     "only one of them"});
+  EXPECT_EQ(Errors(R"({"t": {"namespace": "x", "n\u0061mespace": "y"}})", "t"),
+            std::vector<std::string>{"1:26 teams-json-syntax: duplicate key \"n\\u0061mespace\" (first at 1:8); "
+                                     "JSON readers keep only one of them"});
+  // The same key in two objects, and a string value equal to a key, are not duplicates.
+  EXPECT_TRUE(Errors(R"({"t": {"namespace": "t"}, "u": {"namespace": "namespace"}})", "t").empty());
+}
+
 TEST(TeamConfigTest, WhatIsNotATeamConfig) {
   EXPECT_EQ(
       Errors("[1]", "team"),

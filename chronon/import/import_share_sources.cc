@@ -81,7 +81,8 @@ void Importer::ShareSources() {
     const std::string summary = summaries_[object.label()];
     std::string reason;
     std::vector<std::string> pointers;
-    if (!Attempt(object, previous.choice, &reason, &pointers)) {
+    bool bad_input = false;
+    if (!Attempt(object, previous.choice, &reason, &pointers, &bad_input)) {
       definitions_[object.name] = std::move(previous);
       summaries_[object.label()] = summary;
     }

@@ -17,7 +17,16 @@ packages=(
   strace                 # tests/integration/never_executes_test.sh traces what the compiler runs and opens
   time                   # /usr/bin/time: peak memory in tests/integration/large_inputs_test.sh
   clang-format           # the C++ format check (tests/integration/lint_test.sh)
-  binutils               # readelf: tools/release.sh checks that the prebuilt tools need only glibc
+  binutils               # readelf, objdump, nm: tools/release.sh and the tests check that the prebuilt tools are static
+  file                   # `file`: "statically linked" (tests/integration/lib.sh, check_static)
+  # The prebuilt linux arm64 tools (toolchains/aarch64, --config=release_aarch64): Debian's cross compiler, the
+  # arm64 builds of the libraries beside the amd64 ones (Multi-Arch: same; dpkg --add-architecture arm64 below),
+  # and qemu to run the result (tests/integration/static_tools_test.sh).
+  g++-aarch64-linux-gnu
+  libprotobuf-dev:arm64
+  libabsl-dev:arm64
+  zlib1g-dev:arm64
+  qemu-user-static
   python3-matplotlib     # the plot of tools/bench/bench.py --growth (docs/performance.md), smoke-tested in CI
 )
 # buildifier comes from npm (pinned in package.json; the lint check runs `npm ci`). Machines here ship Node.js with
@@ -29,6 +38,7 @@ for p in "${packages[@]}"; do
 done
 if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
+  dpkg --print-foreign-architectures | grep -q -x arm64 || dpkg --add-architecture arm64
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi

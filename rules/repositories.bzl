@@ -271,12 +271,21 @@ def rules_chronon_register_toolchains(compiler = "prebuilt"):
     (`register_toolchains(...)`) takes precedence.
 
     Args:
-      compiler: `prebuilt` (default): `@rules_chronon//toolchains:prebuilt_linux_x86_64`, the static binaries of
-        the release archive, for linux x86_64 execution platforms. `source`: `@rules_chronon//toolchains:source`,
-        the compiler built from source (needs rules_chronon_dependencies(compiler = "source")).
+      compiler: `prebuilt` (default): `@rules_chronon//toolchains:prebuilt_linux_x86_64` and
+        `:prebuilt_linux_aarch64`, the static binaries of the release archive, for linux x86_64 and linux aarch64
+        execution platforms. `source`: `@rules_chronon//toolchains:source`, the compiler built from source (needs
+        rules_chronon_dependencies(compiler = "source")). Any other execution platform gets a toolchain that fails
+        with a sentence naming the platform and how to build from source (toolchains/unsupported).
     """
     _check_compiler("rules_chronon_register_toolchains", compiler)
     if compiler == "prebuilt":
         native.register_toolchains(str(Label("//toolchains:prebuilt_linux_x86_64")))
+        native.register_toolchains(str(Label("//toolchains:prebuilt_linux_aarch64")))
     else:
         native.register_toolchains(str(Label("//toolchains:source")))
+
+    # --- (release helper, issue 23) Last resort: any other execution platform resolves a toolchain that fails at
+    # analysis time with a sentence naming the platform and `compiler = "source"` (toolchains/unsupported), instead
+    # of `no matching toolchains found`. After every real one: a toolchain registered earlier wins.
+    native.register_toolchains(str(Label("//toolchains/unsupported:all")))
+    native.register_toolchains(str(Label("//toolchains:unsupported")))

@@ -50,4 +50,8 @@ def chronon_tools(ctx):
       A struct with `compiler` and `conf_tool`, each a struct with `executable` (File), `files_to_run` and
       `runfiles`.
     """
-    return ctx.toolchains[TOOLCHAIN_TYPE]
+    tools = ctx.toolchains[TOOLCHAIN_TYPE]
+    unsupported = getattr(tools, "unsupported", None)
+    if unsupported:
+        fail(unsupported)
+    return tools

@@ -61,12 +61,12 @@ BUILD
 }
 
 # copy_workspace SRC DEST: a copy of consumer workspace SRC (without its bazel-* symlinks) whose WORKSPACE points
-# local_repository at these rules.
+# local_repository at these rules (SRC's `path = ".."` or `"../.."`).
 copy_workspace() {
   local src=$1 dest=$2
   mkdir -p "$dest"
   (cd "$src" && tar --exclude='./bazel-*' -cf - .) | (cd "$dest" && tar -xf -)
-  sed -i "s|path = \"\\.\\.\"|path = \"$ROOT\"|" "$dest/WORKSPACE"
+  sed -i "s|path = \"\\.\\.\\(/\\.\\.\\)*\"|path = \"$ROOT\"|" "$dest/WORKSPACE"
   grep -q "path = \"$ROOT\"" "$dest/WORKSPACE" || fail "could not point $dest/WORKSPACE at $ROOT"
 }
 
@@ -215,6 +215,66 @@ except Exception:
     sleep 0.2
   done
   [[ $code == 404 ]] || { cat "$dir/stderr" "$dir/error.log" >&2 || true; fail "nginx did not start"; }
+}
+
+# check_static BINARY: fails unless BINARY is a fully static executable, with no glibc version floor: `file` says
+# "statically linked", `readelf -d` finds no dynamic section (so no NEEDED entry and no interpreter), `objdump -T`
+# finds no GLIBC_<version> symbol, and no NSS entry point (getpwnam, getaddrinfo, ...) is linked in (static glibc
+# would dlopen libnss_*.so of its own version for them at run time). Prints one line.
+check_static() {
+  local bin=$1 kind dyn nss
+  [[ -x $bin ]] || fail "no executable at $bin"
+  kind=$(file -b "$bin")
+  [[ $kind == *"statically linked"* ]] || fail "$(basename "$bin") is not statically linked: $kind"
+  readelf -d "$bin" 2>&1 | grep -q 'There is no dynamic section' ||
+    fail "$(basename "$bin") has a dynamic section: $(readelf -d "$bin" | grep -E 'NEEDED' | tr -s ' ' | head -n 5)"
+  readelf -l "$bin" | grep -q 'INTERP' && fail "$(basename "$bin") asks for a program interpreter"
+  dyn=$(objdump -T "$bin" 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sort -u -V | tr '\n' ' ' || true)
+  [[ -z $dyn ]] || fail "$(basename "$bin") has versioned glibc symbols: $dyn"
+  nss=$(nm "$bin" 2>/dev/null | grep -E ' [TW] (getpw|getgr(nam|gid|ent|ouplist)|initgroups|getspnam|getaddrinfo|gethostby|getservby|getnetby|getprotoby|__nss_)' |
+    awk '{print $3}' | tr '\n' ' ' || true)
+  [[ -z $nss ]] || fail "$(basename "$bin") links glibc's NSS lookups ($nss): static glibc loads libnss_* for them"
+  echo "$(basename "$bin"): statically linked (file), no dynamic section (readelf -d), no GLIBC_ symbol (objdump -T), no NSS lookup"
+}
+
+# actions_in_empty_chroot [ARM64_DIR QEMU]: for examples/ (the seed goldens) and tests/sample (the 49 sample
+# goldens): a copy built with release_tools' binaries (use_release_toolchain), every .columns target included, then
+# every ChrononCompile and ChrononColumns action run again by chroot_actions.py in an empty chroot under $tmp (which
+# the caller removes); with ARM64_DIR and QEMU, once more with ARM64_DIR's tools under the static emulator QEMU.
+# Fails unless each output equals the build's and every golden is matched.
+actions_in_empty_chroot() {
+  local arm64=${1:-} qemu=${2:-}
+  local case src goldens expected w execroot
+  local -a columns
+  for case in examples:seed:2 tests/sample:sample:49; do
+    IFS=: read -r src goldens expected <<<"$case"
+    w=$tmp/ws_$goldens
+    copy_workspace "$ROOT/$src" "$w"
+    use_release_toolchain "$w"
+    # Every definition's `.columns` target (manual: not in //...) too, so that the conf tool runs.
+    mapfile -t columns < <(cd "$w" && bazel query 'kind(chronon_columns, //...)' 2>/dev/null)
+    ((${#columns[@]} > 0)) || fail "$src: no .columns target"
+    bazel_in "$w" build //... "${columns[@]}" >"$tmp/build_$goldens.log" 2>&1 ||
+      { tail -n 30 "$tmp/build_$goldens.log" >&2; fail "$src: the build failed"; }
+    (cd "$w" && bazel aquery "mnemonic('ChrononCompile|ChrononColumns', //... + kind(chronon_columns, //...))" \
+      --output=jsonproto --include_param_files 2>/dev/null) >"$tmp/aquery_$goldens.json"
+    execroot=$(cd "$w" && bazel info execution_root 2>/dev/null)
+    (cd "$w" && bazel shutdown 2>/dev/null) || true
+    mkdir "$tmp/root_$goldens"
+    echo -n "$src: "
+    python3 "$ROOT/tests/integration/chroot_actions.py" "$tmp/aquery_$goldens.json" "$execroot" \
+      "$tmp/root_$goldens" "$GOLDENS/$goldens/expected" "$expected" || fail "$src: the tools failed in an empty chroot"
+    [[ -z $(find "$tmp/root_$goldens" -name 'ld-linux*' -o -name 'libc.so*') ]] || fail "the chroot holds glibc"
+    rm -rf "$tmp/root_$goldens"
+    [[ -n $arm64 ]] || continue
+    mkdir "$tmp/root_$goldens"
+    echo -n "$src, arm64: "
+    CHROOT_TOOLS=$arm64 CHROOT_RUNNER=$qemu python3 "$ROOT/tests/integration/chroot_actions.py" \
+      "$tmp/aquery_$goldens.json" "$execroot" "$tmp/root_$goldens" "$GOLDENS/$goldens/expected" "$expected" ||
+      fail "$src: the arm64 tools failed under qemu in an empty chroot"
+    [[ -z $(find "$tmp/root_$goldens" -name 'ld-linux*' -o -name 'libc.so*') ]] || fail "the chroot holds glibc"
+    rm -rf "$tmp/root_$goldens"
+  done
 }
 
 # doc_code FILE HEADING: prints the lines of the code blocks in the section HEADING (a Markdown heading's text, up to

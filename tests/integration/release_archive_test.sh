@@ -4,9 +4,9 @@
 # http_archive with its sha256 and the setup calls) builds the seed example (examples/' definitions) from an empty
 # output base, with no disk or repository cache, byte-identical to compile.py's output. The prebuilt toolchain
 # runs: no C++ action exists in the consumer (execution log and aquery), no protobuf or Abseil repository is
-# fetched, and the tools need only glibc (readelf, and a chroot holding glibc alone). A second consumer declares its
-# own rules_cc, bazel_skylib and com_google_protobuf first and keeps them. The consumer's production test and a
-# `.columns` target run the prebuilt conf tool.
+# fetched, and the tools are fully static (check_static: file, readelf -d, objdump -T) and run in a chroot that
+# holds no libc. A second consumer declares its own rules_cc, bazel_skylib and com_google_protobuf first and keeps
+# them. The consumer's production test and a `.columns` target run the prebuilt conf tool.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -19,6 +19,7 @@ nginx_pid=
 cleanup() {
   (cd "$ws" 2>/dev/null && bazel --output_base="$ob" shutdown 2>/dev/null) || true
   [[ -d $ob.own ]] && { (cd "$ws2" 2>/dev/null && bazel --output_base="$ob.own" shutdown 2>/dev/null) || true; }
+  [[ -d $ob.imported ]] && { (cd "$tmp/imported" 2>/dev/null && bazel --output_base="$ob.imported" shutdown 2>/dev/null) || true; }
   [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
   chmod -R u+w "$tmp" 2>/dev/null || true
   rm -rf "$tmp"
@@ -46,29 +47,37 @@ echo "release archive: $name, $(stat -c %s "$tmp/www/$name") bytes, sha256 $sha2
 mkdir "$tmp/unpacked"
 tar -xzf "$tmp/www/$name" -C "$tmp/unpacked"
 for f in MODULE.bazel rules/extensions.bzl rules/defs.bzl rules/repositories.bzl toolchains/BUILD chronon/BUILD docs/rules.md docs/install.md \
-  toolchains/prebuilt/linux_x86_64/chronon_compiler toolchains/prebuilt/linux_x86_64/chronon_conf_tool; do
+  toolchains/prebuilt/linux_x86_64/chronon_compiler toolchains/prebuilt/linux_x86_64/chronon_conf_tool \
+  toolchains/prebuilt/linux_aarch64/chronon_compiler toolchains/prebuilt/linux_aarch64/chronon_conf_tool \
+  tools/BUILD tools/prebuilt_tool.sh tools/prebuilt/linux_x86_64/chronon_import tools/prebuilt/linux_x86_64/chronon_fix \
+  tools/prebuilt/linux_x86_64/buildozer tools/prebuilt/BUILDOZER_LICENSE; do
   [[ -f $tmp/unpacked/$f ]] || fail "the archive lacks $f"
 done
-for tool in chronon_compiler chronon_conf_tool; do
-  needed=$(readelf -d "$tmp/unpacked/toolchains/prebuilt/linux_x86_64/$tool" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort | tr '\n' ' ')
-  for lib in $needed; do
-    [[ $lib =~ ^(libc\.so\.6|libm\.so\.6|ld-linux-x86-64\.so\.2)$ ]] || fail "$tool needs $lib (only glibc allowed)"
+for tool in toolchains/prebuilt/linux_x86_64/chronon_compiler toolchains/prebuilt/linux_x86_64/chronon_conf_tool \
+  toolchains/prebuilt/linux_aarch64/chronon_compiler toolchains/prebuilt/linux_aarch64/chronon_conf_tool \
+  tools/prebuilt/linux_x86_64/chronon_import tools/prebuilt/linux_x86_64/chronon_fix; do
+  echo -n "${tool%/*}/"
+  check_static "$tmp/unpacked/$tool"
+done
+file -b "$tmp/unpacked/toolchains/prebuilt/linux_aarch64/chronon_compiler" | grep -q 'ARM aarch64' ||
+  fail "toolchains/prebuilt/linux_aarch64/chronon_compiler is not an aarch64 binary"
+file -b "$tmp/unpacked/tools/prebuilt/linux_x86_64/buildozer" | grep -q 'statically linked' || fail "buildozer is not static"
+# bzlmod's extension fetches the tools alone, one archive per platform: pinned in the rules archive, the same binaries.
+for platform in linux_x86_64 linux_aarch64; do
+  tools_name=chronon_tools-$version-$platform.tar.gz
+  cmp "$tmp/www/$tools_name" "$tmp/again/$tools_name" || fail "two runs wrote different tools archives ($platform)"
+  tools_sha256=$(sha256sum "$tmp/www/$tools_name" | cut -d' ' -f1)
+  grep -q "\"sha256\": \"$tools_sha256\"" "$tmp/unpacked/rules/private/prebuilt.bzl" ||
+    fail "rules/private/prebuilt.bzl in the archive does not pin the $platform tools archive's sha256"
+  grep -q "\"$server/$tools_name\"" "$tmp/unpacked/rules/private/prebuilt.bzl" || fail "prebuilt.bzl lacks the $platform tools URL"
+  mkdir "$tmp/tools_$platform"
+  tar -xzf "$tmp/www/$tools_name" -C "$tmp/tools_$platform"
+  for tool in chronon_compiler chronon_conf_tool; do
+    cmp "$tmp/tools_$platform/$tool" "$tmp/unpacked/toolchains/prebuilt/$platform/$tool" ||
+      fail "the $platform tools archive's $tool differs"
   done
-  echo "$tool: NEEDED $needed"
 done
-# bzlmod's extension fetches the tools alone: pinned in the rules archive, the same binaries.
-tools_name=chronon_tools-$version-linux_x86_64.tar.gz
-cmp "$tmp/www/$tools_name" "$tmp/again/$tools_name" || fail "two runs wrote different tools archives"
-tools_sha256=$(sha256sum "$tmp/www/$tools_name" | cut -d' ' -f1)
-grep -q "\"sha256\": \"$tools_sha256\"" "$tmp/unpacked/rules/private/prebuilt.bzl" ||
-  fail "rules/private/prebuilt.bzl in the archive does not pin the tools archive's sha256"
-grep -q "\"$server/$tools_name\"" "$tmp/unpacked/rules/private/prebuilt.bzl" || fail "prebuilt.bzl lacks the tools URL"
-mkdir "$tmp/tools"
-tar -xzf "$tmp/www/$tools_name" -C "$tmp/tools"
-for tool in chronon_compiler chronon_conf_tool; do
-  cmp "$tmp/tools/$tool" "$tmp/unpacked/toolchains/prebuilt/linux_x86_64/$tool" || fail "the tools archive's $tool differs"
-done
-echo "tools archive for bzlmod: $tools_name, pinned by sha256 in rules/private/prebuilt.bzl"
+echo "tools archives for bzlmod: linux_x86_64 and linux_aarch64, pinned by sha256 in rules/private/prebuilt.bzl"
 
 # --- a fresh consumer: examples/' definitions, and a WORKSPACE that is the snippet and nothing else
 mkdir -p "$ws"
@@ -123,8 +132,9 @@ for repo in com_google_protobuf chronon_system_libs; do
 done
 echo "consumer spawns: $compiles ChrononCompile, 0 C++; action graph of //...: $(awk '{printf "%s%s x%s", sep, $2, $1; sep=", "}' "$tmp/mnemonics")"
 
-# --- a bare Linux executor, by proxy: the Join's compile action again, in a chroot holding only the prebuilt compiler,
-# glibc and the action's declared inputs, with an empty environment; the same bytes as the build's.
+# --- a bare Linux executor, by proxy: the Join's compile action again, in a chroot holding only the prebuilt compiler
+# and the action's declared inputs (no libc, no ld.so: the tools are static), with an empty environment; the same
+# bytes as compile.py's.
 if [[ $(id -u) == 0 ]]; then
   (cd "$ws" && bazel --output_base="$ob" aquery 'mnemonic(ChrononCompile, //joins/example_team:example_join.v1)' \
     2>/dev/null) >"$tmp/join.aquery"
@@ -147,17 +157,14 @@ argv = shlex.split(command)
 argv[0] = "/" + argv[0]
 print("\0".join(argv), end="")
 PY
-  for lib in /lib64/ld-linux-x86-64.so.2 /lib/x86_64-linux-gnu/libc.so.6 /lib/x86_64-linux-gnu/libm.so.6; do
-    mkdir -p "$root$(dirname "$lib")"
-    cp -L "$lib" "$root$lib"
-  done
   chmod +x "$root/external/rules_chronon/toolchains/prebuilt/linux_x86_64/chronon_compiler"
   mapfile -d '' -t argv <"$tmp/join.argv"
-  (cd "$root" && env -i "$(command -v chroot)" "$root" "${argv[@]}") || fail "the prebuilt compiler failed in a chroot with glibc alone"
+  (cd "$root" && env -i "$(command -v chroot)" "$root" "${argv[@]}") || fail "the prebuilt compiler failed in an empty chroot"
   conf=bazel-out/k8-fastbuild/bin/joins/example_team/production/joins/example_team/example_join.v1
   cmp "$root/$conf" "$GOLDENS/seed/expected/joins/example_team/example_join.v1" ||
     fail "the chroot's Join differs from compile.py's output"
-  echo "bare executor (chroot: the compiler, libc, libm, ld-linux and the declared inputs; empty environment): the Join, identical"
+  [[ -z $(find "$root" -name 'ld-linux*' -o -name 'libc.so*') ]] || fail "the chroot holds glibc"
+  echo "bare executor (chroot: the compiler and the declared inputs, no libc; empty environment): the Join, identical"
 else
   echo "bare executor check skipped: chroot needs root"
 fi
@@ -193,3 +200,39 @@ echo "consumer with its own rules_cc, bazel_skylib, com_google_protobuf: kept; 2
   2>/dev/null) >"$tmp/columns"
 grep -q -P '^left\tuser$' "$tmp/columns" || fail "the .columns target printed no left key"
 echo "consumer: bazel test //... passed, .columns printed $(wc -l <"$tmp/columns") columns (prebuilt conf tool)"
+
+# --- `bazel run @rules_chronon//tools:import` and `:fix` in the consumer: the archive's prebuilt binaries (no C++
+# action), and the buildozer the archive carries (no npm, no buildozer on PATH).
+command -v buildozer >/dev/null && fail "buildozer is on PATH: the test could not tell the archive's from it"
+[[ -e $ws/node_modules ]] && fail "the consumer has node_modules"
+(cd "$ws" && bazel --output_base="$ob" run --repository_cache= --execution_log_json_file="$tmp/exec_fix.log" \
+  @rules_chronon//tools:fix -- --check 2>"$tmp/fix.err") >"$tmp/fix.out" || { cat "$tmp/fix.err" "$tmp/fix.out" >&2; fail "tools:fix --check failed"; }
+grep -q '^4 Chronon targets, 0 out of step' "$tmp/fix.out" || { cat "$tmp/fix.out" >&2; fail "tools:fix --check: not 4 targets in step"; }
+# fix is able to fail: a stray dep is out of step.
+cp -a "$ws" "$tmp/stray"
+sed -i 's|deps = \[|deps = [\n        "//sources:website__views",|' "$tmp/stray/group_bys/example_team/BUILD"
+(cd "$tmp/stray" && bazel --output_base="$ob.stray" run --repository_cache= @rules_chronon//tools:fix -- --check \
+  2>/dev/null) >"$tmp/fix_stray.out" || true
+grep -q -E '^4 Chronon targets, [1-9][0-9]* out of step' "$tmp/fix_stray.out" ||
+  { cat "$tmp/fix_stray.out" >&2; fail "tools:fix --check missed a stray dep"; }
+(cd "$tmp/stray" && bazel --output_base="$ob.stray" shutdown 2>/dev/null) || true
+mkdir -p "$tmp/seed_repo"
+cp "$ROOT/examples/teams.json" "$tmp/seed_repo/teams.json"
+cp -a "$GOLDENS/seed/expected" "$tmp/seed_repo/production"
+(cd "$ws" && bazel --output_base="$ob" run --repository_cache= --execution_log_json_file="$tmp/exec_import.log" \
+  @rules_chronon//tools:import -- --from="$tmp/seed_repo" --to="$tmp/imported" --rules="$tmp/unpacked" \
+  2>"$tmp/import.err") >"$tmp/import.out" || { cat "$tmp/import.err" "$tmp/import.out" >&2; fail "tools:import failed"; }
+grep -q '^2/2 identical' "$tmp/import.out" || { cat "$tmp/import.out" >&2; fail "tools:import: not 2/2 identical"; }
+grep -q '"mnemonic": "Cpp' "$tmp/exec_fix.log" "$tmp/exec_import.log" && fail "bazel run of tools:fix or :import ran C++ actions"
+# The importer writes the setup for a checkout (compiler = "source"); --rules is the unpacked release archive here,
+# whose prebuilt tools the imported workspace takes instead (no C++ build).
+sed -i 's/(compiler = "source")/()/' "$tmp/imported/WORKSPACE"
+grep -q 'compiler = "source"' "$tmp/imported/WORKSPACE" && fail "could not switch the imported workspace to the prebuilt tools"
+(cd "$tmp/imported" && bazel --output_base="$ob.imported" build --repository_cache= //... >"$tmp/imported.out" 2>&1) ||
+  { cat "$tmp/imported.out" >&2; fail "the imported workspace (on the unpacked archive) failed to build"; }
+(cd "$tmp/imported" && bazel --output_base="$ob.imported" run //:chronon.fix -- --check 2>/dev/null) >"$tmp/imported_fix.out" ||
+  fail "the imported workspace's //:chronon.fix --check failed"
+grep -q ', 0 out of step' "$tmp/imported_fix.out" || fail "the imported workspace's deps are out of step"
+(cd "$tmp/imported" && bazel --output_base="$ob.imported" shutdown 2>/dev/null) || true
+echo "consumer: tools:fix -- --check: $(tail -n 1 "$tmp/fix.out") (a stray dep reported); tools:import of the seed" \
+  "goldens: $(head -n 1 "$tmp/import.out"), built, its //:chronon.fix in step; 0 C++ actions, no npm"

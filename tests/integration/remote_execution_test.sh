@@ -7,8 +7,8 @@
 #  2. The persistent worker is only a local speed-up: tests/sample built with `--spawn_strategy=sandboxed
 #     --strategy=ChrononCompile=sandboxed` (every compile a plain spawn that sees only its declared inputs, the
 #     contract of a remote executor) writes the same bytes as the default worker build, file for file.
-# (That the prebuilt compiler runs on a bare Linux executor, with glibc alone in a chroot, is
-# release_archive_test.sh's part.)
+# (That the prebuilt tools run on a bare Linux executor, in an empty chroot with no libc, is
+# static_tools_test.sh's and release_archive_test.sh's part.)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 

@@ -9,6 +9,7 @@ packages=(
   libabsl-dev            # Abseil 20220623: Status, StatusOr, strings
   nlohmann-json3-dev     # reading JSON (team config, compiled dependencies) with member order kept
   libdtl-dev             # the line diff of the production/ staleness report (header-only)
+  libssl-dev             # libcrypto's SHA-256: the digests in production/.chronon_managed
   libgtest-dev libgmock-dev  # GoogleTest 1.12
   bazel-skylib           # skylib 1.0.3 for rule tests
   nginx-light            # a real HTTP remote cache on loopback, for the cache tests

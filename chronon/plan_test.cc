@@ -1,14 +1,17 @@
 #include "chronon/plan.h"
 
+#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 
@@ -369,7 +372,17 @@ class TreeTest : public ::testing::Test {
   void CheckedIn(const std::string& path, const Json& conf) { Write("ws/production/" + path, conf.dump(2)); }
   void Index(const std::vector<std::string>& paths) {
     std::string text;
-    for (const std::string& path : paths) text += options_.owner + "\t" + path + "\n";
+    for (const std::string& path : paths) {
+      // The digest of the checked-in bytes, as the update would have listed them.
+      std::ifstream in(root_ + "/ws/production/" + path, std::ios::binary);
+      std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      unsigned char digest[EVP_MAX_MD_SIZE];
+      unsigned int size = 0;
+      EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
+      std::string hex;
+      for (unsigned int i = 0; i < size; ++i) hex += absl::StrFormat("%02x", digest[i]);
+      text += options_.owner + "\t" + path + "\t" + hex + "\n";
+    }
     Write("ws/production/.chronon_managed", text);
   }
 

@@ -169,6 +169,16 @@ cc_library(
     name = "nlohmann_json",
 )
 
+# libssl-dev's libcrypto: SHA-256 of the files the production/ update writes (its index). Static for the release:
+# libcrypto.a needs only glibc (its dlopen and resolver calls are never reached by a digest).
+cc_library(
+    name = "crypto",
+    linkopts = select({
+        ":static": ["-l:libcrypto.a", "-lpthread"],
+        "//conditions:default": ["-lcrypto"],
+    }),
+)
+
 cc_library(
     name = "dtl",  # libdtl-dev, header-only: the diff behind the production/ staleness report
 )
@@ -185,7 +195,7 @@ cc_library(
 '''
 
 def chronon_system_libs(name):
-    """Abseil, nlohmann-json, dtl and GoogleTest from Debian's `-dev` packages under /usr, for building from source.
+    """Abseil, nlohmann-json, dtl, libcrypto and GoogleTest from Debian's `-dev` packages under /usr, for building from source.
 
     Args:
       name: the repository name; the compiler's BUILD file expects `chronon_system_libs`.

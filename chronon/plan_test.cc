@@ -453,5 +453,27 @@ TEST_F(TreeTest, ASymlinkInTheWayIsNotFollowed) {
   EXPECT_NE(err.str().find(".chronon_managed:1:1: error:"), std::string::npos) << err.str();
 }
 
+// Finding 4 of issue 26: bytes that are not UTF-8 in a checked-in conf, in a file's name and in a symlink's target
+// (the problem text names it). The JSON plan is still printed, whole and parseable, with exit 0.
+TEST_F(TreeTest, BytesThatAreNotUtf8AreReportedInTheJsonPlan) {
+  const std::string bad = "team.a\xff\xfe.v1";
+  CheckedIn("group_bys/team/a.v1", Json::object());
+  Write("ws/production/group_bys/team/a.v1", "{\"metaData\": {\"name\": \"" + bad + "\", \"online\": 1}}\n");
+  CheckedIn("group_bys/team/b\xff.v1", GroupBy("team.b.v1"));
+  ASSERT_EQ(symlink("/nowhere/\xff\xfe", (root_ + "/ws/production/group_bys/team/c.v1").c_str()), 0);
+  Index({"group_bys/team/a.v1", "group_bys/team/b\xff.v1"});
+  Built("group_bys/team/a.v1", GroupBy("team.a.v1", 14));
+  Built("group_bys/team/c.v1", GroupBy("team.c.v1"));
+  std::ostringstream out, err;
+  EXPECT_EQ(RunPlan(options_, "json", "", out, err), 0) << err.str();
+  Json plan = Json::parse(out.str(), nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(plan.is_object()) << out.str();
+  ASSERT_EQ(plan["objects"].size(), 3u) << out.str();
+  EXPECT_EQ(plan["objects"][0]["change"], "unknown") << out.str();
+  EXPECT_NE(plan["objects"][1]["path"].get<std::string>().find("\\xff"), std::string::npos) << out.str();
+  std::ostringstream text, text_err;
+  EXPECT_EQ(RunPlan(options_, "text", "", text, text_err), 0) << text_err.str();
+}
+
 }  // namespace
 }  // namespace chronon

@@ -260,6 +260,11 @@ bool Survey(const TreeOptions& options, bool update, std::ostream& err, Surveyed
     return false;
   }
   tree->index = *std::move(index);
+  for (auto& [path, claim] : tree->index.owners) {
+    if (std::find(options.take_over.begin(), options.take_over.end(), claim.owner) != options.take_over.end()) {
+      claim.owner = options.owner;
+    }
+  }
   absl::StatusOr<Plan> plan = MakePlan(options, *tree->dirs, tree->root_exists, tree->index);
   if (!plan.ok()) {
     err << "error: " << plan.status().message() << "\n";

@@ -163,6 +163,25 @@ TEST_F(ProductionTreeTest, PathManagedByAnotherTargetIsAnErrorAndNothingIsWritte
   EXPECT_THAT(check.out, HasSubstr("MANAGED BY ANOTHER TARGET: production/joins/team/j.v1"));
 }
 
+// Finding 5 of issue 26: a chronon_production target renamed. The index lists its files under the old label; the
+// message names --take-over, which makes them the new target's (removing the old target's files no longer built).
+TEST_F(ProductionTreeTest, RenamedTargetTakesItsFilesOver) {
+  ASSERT_EQ(Update(Options({{kGroupByPath, kGroupBy}, {kStagingPath, kStagingQuery}}, false, "//:old")).code, 0);
+  const TreeOptions renamed = Options({{kGroupByPath, kGroupBy}}, false, "//:new");
+  const Result blocked = Update(renamed);
+  EXPECT_EQ(blocked.code, 1);
+  EXPECT_THAT(blocked.err, HasSubstr("when //:old was renamed to //:new or no longer exists, take its files over "
+                                     "with:\n  bazel run //:new.update -- --take-over=//:old\n"));
+  TreeOptions take_over = renamed;
+  take_over.take_over = {"//:old"};
+  const Result update = Update(take_over);
+  ASSERT_EQ(update.code, 0) << update.err;
+  EXPECT_THAT(update.out, HasSubstr("removed production/staging_queries/team/s.v1\n"));
+  EXPECT_EQ(Read("production/.chronon_managed"), Index({{"//:new", kGroupByPath}}));
+  EXPECT_EQ(Check(renamed).code, 0);
+  EXPECT_EQ(Update(renamed).code, 0);
+}
+
 // --- The index. ---
 
 TEST_F(ProductionTreeTest, ConflictedIndexCountsAsTheUnionAndIsRewritten) {

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "chronon/conf_tool.h"
+#include "chronon/json_limits.h"
 #include "chronon/plan_internal.h"
 
 namespace chronon {
@@ -144,17 +145,22 @@ Json MakeChangePlan(const PlanOptions& options, const std::vector<ConfChange>& c
     object.change = &change;
     object.kind = KindOfPath(change.path);
     object.entry = {{"path", Utf8Escaped(change.path)}, {"kind", object.kind}};
-    if (change.checked_in && change.problem.empty()) {
+    std::string too_deep;
+    if (change.checked_in && change.problem.empty() && JsonTooDeep(change.old_conf)) {
+      too_deep = absl::StrCat("the checked-in conf has ", JsonTooDeepMessage());
+    } else if (change.checked_in && change.problem.empty()) {
       object.old_conf = Json::parse(change.old_conf, nullptr, /*allow_exceptions=*/false);
       object.old_ok = object.old_conf.is_object();
       if (!object.old_ok) object.old_conf = nullptr;
     }
-    if (change.built && !change.new_conf.empty()) {
+    if (change.built && !change.new_conf.empty() && JsonTooDeep(change.new_conf)) {
+      too_deep = absl::StrCat("the built conf has ", JsonTooDeepMessage());
+    } else if (change.built && !change.new_conf.empty()) {
       object.new_conf = Json::parse(change.new_conf, nullptr, /*allow_exceptions=*/false);
       object.new_ok = object.new_conf.is_object();
       if (!object.new_ok) object.new_conf = nullptr;
     }
-    std::string problem = change.problem;
+    std::string problem = change.problem.empty() ? too_deep : change.problem;
     if (problem.empty() && change.checked_in && !object.old_ok) problem = "the checked-in conf is not a JSON object";
     if (problem.empty() && change.built && !object.new_ok) problem = "the built conf is not a JSON object";
     object.entry["change"] = !problem.empty()     ? "unknown"

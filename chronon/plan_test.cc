@@ -475,5 +475,24 @@ TEST_F(TreeTest, BytesThatAreNotUtf8AreReportedInTheJsonPlan) {
   EXPECT_EQ(RunPlan(options_, "text", "", text, text_err), 0) << text_err.str();
 }
 
+// Finding 7 of issue 26: a checked-in conf nested 60,000 deep. The plan reports it, and exits 0, instead of a
+// stack overflow.
+TEST_F(TreeTest, AConfNestedTooDeepIsAProblemNotACrash) {
+  const std::string deep = "{\"metaData\": {\"name\": \"team.a.v1\"}, \"x\": " + std::string(60000, '[') +
+                           std::string(60000, ']') + "}\n";
+  CheckedIn("group_bys/team/a.v1", Json::object());
+  Write("ws/production/group_bys/team/a.v1", deep);
+  Index({"group_bys/team/a.v1"});
+  Built("group_bys/team/a.v1", GroupBy("team.a.v1", 14));
+  std::ostringstream out, err;
+  EXPECT_EQ(RunPlan(options_, "json", "", out, err), 0) << err.str();
+  Json plan = Json::parse(out.str(), nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(plan.is_object()) << out.str();
+  EXPECT_EQ(plan["objects"][0]["change"], "unknown") << out.str();
+  EXPECT_NE(plan["objects"][0]["problem"].get<std::string>().find("nested deeper than 512 levels"),
+            std::string::npos)
+      << out.str();
+}
+
 }  // namespace
 }  // namespace chronon

@@ -102,6 +102,26 @@ int UpdateTree(const TreeOptions& options, std::ostream& out, std::ostream& err)
     }
   }
 
+  // Every file is staged in <root>/.chronon_staging and renamed into place, and rename(2) stays within one
+  // filesystem: a directory on another one (a mount inside the tree) would fail half-way (EXDEV), so it is refused
+  // before anything is written.
+  struct stat root_st;
+  if (fstat(root_fd, &root_st) == 0) {
+    for (const Item& item : plan.items) {
+      if (!Writes(item.change)) continue;
+      const std::string dir = SplitDir(item.path).first;
+      struct stat st;
+      const int fd = NearestDir(dirs, dir);
+      if (fd >= 0 && fstat(fd, &st) == 0 && st.st_dev != root_st.st_dev) {
+        err << Shown(options, dir) << ": error: is on another filesystem than " << options.dir
+            << "/ (a mount inside the tree), and the update renames every file into place from "
+            << Shown(options, kStagingName) << ", which cannot cross filesystems. Unmount it or move it out of "
+            << options.dir << "/, then rerun.\nNothing was written.\n";
+        return 1;
+      }
+    }
+  }
+
   const bool index_changes = plan.index_stale;
   if (plan.items.empty() && !index_changes) {
     SaveSeen(options.cache, plan.seen);

@@ -478,8 +478,8 @@ TEST_F(TreeTest, BytesThatAreNotUtf8AreReportedInTheJsonPlan) {
 // Finding 7 of issue 26: a checked-in conf nested 60,000 deep. The plan reports it, and exits 0, instead of a
 // stack overflow.
 TEST_F(TreeTest, AConfNestedTooDeepIsAProblemNotACrash) {
-  const std::string deep = "{\"metaData\": {\"name\": \"team.a.v1\"}, \"x\": " + std::string(60000, '[') +
-                           std::string(60000, ']') + "}\n";
+  const std::string deep =
+      "{\"metaData\": {\"name\": \"team.a.v1\"}, \"x\": " + std::string(60000, '[') + std::string(60000, ']') + "}\n";
   CheckedIn("group_bys/team/a.v1", Json::object());
   Write("ws/production/group_bys/team/a.v1", deep);
   Index({"group_bys/team/a.v1"});
@@ -489,8 +489,7 @@ TEST_F(TreeTest, AConfNestedTooDeepIsAProblemNotACrash) {
   Json plan = Json::parse(out.str(), nullptr, /*allow_exceptions=*/false);
   ASSERT_TRUE(plan.is_object()) << out.str();
   EXPECT_EQ(plan["objects"][0]["change"], "unknown") << out.str();
-  EXPECT_NE(plan["objects"][0]["problem"].get<std::string>().find("nested deeper than 512 levels"),
-            std::string::npos)
+  EXPECT_NE(plan["objects"][0]["problem"].get<std::string>().find("nested deeper than 512 levels"), std::string::npos)
       << out.str();
 }
 

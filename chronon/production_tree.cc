@@ -332,8 +332,8 @@ int CheckTree(const TreeOptions& options, std::ostream& out) {
   for (const auto& [path, claim] : index.owners) {
     if (!plan.index.count(path)) dropped.push_back(path);
   }
-  const bool show_index = plan.index_stale && (!added.empty() || !dropped.empty() || !redigested.empty() ||
-                                               written_digests == 0);
+  const bool show_index =
+      plan.index_stale && (!added.empty() || !dropped.empty() || !redigested.empty() || written_digests == 0);
   std::vector<std::string> summary;
   for (const auto& [what, count] : counts) summary.push_back(absl::StrCat(count, " ", what));
   if (show_index) summary.push_back("the index is out of date");

@@ -5,8 +5,8 @@
 // each chronon_production target manages and the digest of the bytes it wrote. A target writes the files it builds
 // and removes only files listed under its own label that still hold bytes it wrote: a listed file with other bytes
 // (edited by hand, or claimed by a killed update before it was written) is kept and no longer listed, unless
-// --force-overwrite. Everything else under <dir> (OWNERS, README.md, a BUILD file, confs that compile.py or another target
-// wrote) is left alone and reported once as not managed. Two targets may share a directory: each owns its lines,
+// --force-overwrite. Everything else under <dir> (OWNERS, README.md, a BUILD file, confs that compile.py or another
+// target wrote) is left alone and reported once as not managed. Two targets may share a directory: each owns its lines,
 // and a path that another target manages is an error. Git merge-conflict markers in the index are tolerated: the
 // union of both sides counts as managed, and the next update writes a clean index.
 //

@@ -252,8 +252,7 @@ TEST_F(UpdateKillTest, ModelOfWhoWroteWhat) {
           }
           auto def = defs.find(it->first);
           const bool adopted = code == 0 && def != defs.end() && now != after.end() && now->second == def->second;
-          EXPECT_TRUE(force || adopted) << "production/" << it->first
-                                        << " was written by hand and is now "
+          EXPECT_TRUE(force || adopted) << "production/" << it->first << " was written by hand and is now "
                                         << (now == after.end() ? "gone" : "changed") << ", without --force-overwrite";
           it = hand_files.erase(it);
         }

@@ -245,11 +245,10 @@ TEST_F(ProductionTreeTest, MalformedIndexLineIsAnErrorNamingIt) {
 }
 
 TEST_F(ProductionTreeTest, IndexPathsOutsideTheKindsAreRejected) {
-  for (const char* bad :
-       {"//:production\t../../etc/passwd\n", "//:production\tgroup_bys/../../x\n", "//:production\tOWNERS\n",
-        "\tgroup_bys/team/g.v1\n", "//:production\tgroup_bys/team/g.v1\textra\n",
-        "//:production\tstaging_queries/OWNERS\n", "//:production\tjoins/team/sub/x.v1\n",
-        "//:production\tgroup_bys/team/g.v1\tABCD\n"}) {
+  for (const char* bad : {"//:production\t../../etc/passwd\n", "//:production\tgroup_bys/../../x\n",
+                          "//:production\tOWNERS\n", "\tgroup_bys/team/g.v1\n",
+                          "//:production\tgroup_bys/team/g.v1\textra\n", "//:production\tstaging_queries/OWNERS\n",
+                          "//:production\tjoins/team/sub/x.v1\n", "//:production\tgroup_bys/team/g.v1\tABCD\n"}) {
     Write("production/.chronon_managed", bad);
     const Result update = Update(Options({{kGroupByPath, kGroupBy}}));
     EXPECT_EQ(update.code, 1) << bad;
@@ -275,8 +274,8 @@ TEST_F(ProductionTreeTest, PathListedForTwoOwnersIsAnError) {
 TEST_F(ProductionTreeTest, FileListedByHandIsKeptUnlessForced) {
   ASSERT_EQ(Update(Options({{kGroupByPath, kGroupBy}})).code, 0);
   Write("production/staging_queries/legacy/old_sq.v1", kStagingQuery);  // compile.py's
-  Write("production/.chronon_managed", absl::StrCat(Read("production/.chronon_managed"),
-                                                    "//:production\tstaging_queries/legacy/old_sq.v1\n"));
+  Write("production/.chronon_managed",
+        absl::StrCat(Read("production/.chronon_managed"), "//:production\tstaging_queries/legacy/old_sq.v1\n"));
   const TreeOptions options = Options({{kGroupByPath, kGroupBy}});
   const Result check = Check(options);
   EXPECT_EQ(check.code, 1);

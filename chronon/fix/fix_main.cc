@@ -210,10 +210,10 @@ int Main(int argc, char** argv) {
     // Only a literal list (or no deps) is edited: adding to `COMMON` or `COMMON + [...]` duplicates a label the
     // variable already holds, and a select() would be rewritten whatever it selects. Anything else is reported.
     std::vector<std::string> current;
-    const bool literal = deps_text == "(missing)" ||
-                         (absl::StartsWith(deps_text, "[") && absl::EndsWith(deps_text, "]") &&
-                          deps_text.find_first_of("\"'()+\n{}", 0) == std::string::npos &&
-                          deps_text.find('[', 1) == std::string::npos);
+    const bool literal =
+        deps_text == "(missing)" ||
+        (absl::StartsWith(deps_text, "[") && absl::EndsWith(deps_text, "]") &&
+         deps_text.find_first_of("\"'()+\n{}", 0) == std::string::npos && deps_text.find('[', 1) == std::string::npos);
     if (!literal) {
       std::vector<std::string> written;
       for (const std::string& ref : wanted) written.push_back(Written(ref, package));

@@ -96,8 +96,8 @@ bool Importer::Load() {
         names->push_back(it->path());
       }
       if (list_ec) {
-        result_.errors.push_back(absl::StrCat(where.string(), ": error: cannot list it (", list_ec.message(),
-                                              ") [import-bad-input]"));
+        result_.errors.push_back(
+            absl::StrCat(where.string(), ": error: cannot list it (", list_ec.message(), ") [import-bad-input]"));
       }
     };
     std::vector<fs::path> team_dirs;
@@ -157,9 +157,8 @@ void Importer::LoadFile(const fs::path& path, const KindDir& kind) {
         ++column;
       }
     }
-    result_.errors.push_back(
-        absl::StrCat(shown, ":", line, ":", column, ": error: invalid JSON (", WithoutContent(e.what()),
-                     ") [import-bad-input]"));
+    result_.errors.push_back(absl::StrCat(shown, ":", line, ":", column, ": error: invalid JSON (",
+                                          WithoutContent(e.what()), ") [import-bad-input]"));
     return;
   }
   if (!object.json.is_object()) return error("", "expected a JSON object");

@@ -321,9 +321,8 @@ int RunMain(std::vector<std::string> args) {
 }
 
 TEST_F(ImporterTest, JsonNestedTooDeepIsAnError) {
-  Write(root_ / "repo/production/group_bys/team_a/gb.v1",
-        "{\"metaData\": {\"name\": \"team_a.gb.v1\"}, \"x\": " + std::string(20000, '[') + std::string(20000, ']') +
-            "}");
+  Write(root_ / "repo/production/group_bys/team_a/gb.v1", "{\"metaData\": {\"name\": \"team_a.gb.v1\"}, \"x\": " +
+                                                              std::string(20000, '[') + std::string(20000, ']') + "}");
   ImportResult result = Run();
   ASSERT_EQ(result.errors.size(), 1u) << Errors(result);
   EXPECT_THAT(result.errors[0], HasSubstr("production/group_bys/team_a/gb.v1: error: arrays and objects nested "

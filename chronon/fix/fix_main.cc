@@ -27,8 +27,8 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "chronon/api.pb.h"
-#include "chronon/diagnostics.h"
-#include "chronon/textproto.h"
+#include "chronon/common/diagnostics.h"
+#include "chronon/compiler/textproto.h"
 
 namespace chronon {
 namespace {

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
-#include "chronon/plan.h"
-#include "chronon/production_index.h"
+#include "chronon/plan/plan.h"
+#include "chronon/production/production_index.h"
 #include "nlohmann/json.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -21,20 +21,21 @@ log="$out/last_run.log"
 # broken ones as seeds; chronon::Compile the rest, at the same time.
 teams_fuzzer=$out/teams_fuzzer
 root=$(cd "$here/../.." && pwd)
-if [[ ! -f $teams_fuzzer || $root/chronon/teams.cc -nt $teams_fuzzer || $root/chronon/teams.h -nt $teams_fuzzer ||
+if [[ ! -f $teams_fuzzer || $root/chronon/compiler/teams.cc -nt $teams_fuzzer || $root/chronon/compiler/teams.h -nt $teams_fuzzer ||
   $here/teams_fuzzer.cc -nt $teams_fuzzer ]]; then
   "${CXX:-clang++-14}" -std=c++17 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
-    -fno-sanitize-recover=undefined -I"$root" "$root/chronon/teams.cc" "$here/teams_fuzzer.cc" -o "$teams_fuzzer" -labsl_strings -labsl_int128 -labsl_throw_delegate
+    -fno-sanitize-recover=undefined -I"$root" "$root/chronon/compiler/teams.cc" "$here/teams_fuzzer.cc" -o "$teams_fuzzer" -labsl_strings -labsl_int128 -labsl_throw_delegate
 fi
 # The update's and the plan's readers (issue 26): the ownership index and a changed conf's bytes through the plan
 # (tests/fuzz/plan_fuzzer.cc), built like the teams one, run after it on the second core.
 plan_fuzzer=$out/plan_fuzzer
-plan_sources=(plan plan_report plan_semantic_hash conf_tool validate diagnostics production_tree production_changes
-  production_files production_index production_report unified_diff files)
+plan_sources=(plan/plan plan/plan_report plan/plan_semantic_hash production/confs compiler/validate common/diagnostics
+  production/production_tree production/production_changes production/production_files production/production_index
+  production/production_report common/unified_diff common/files)
 plan_stale=0
 [[ -f $plan_fuzzer && ! $here/plan_fuzzer.cc -nt $plan_fuzzer ]] || plan_stale=1
 for f in "${plan_sources[@]}"; do [[ $root/chronon/$f.cc -nt $plan_fuzzer ]] && plan_stale=1; done
-for f in "$root"/chronon/*.h; do [[ $f -nt $plan_fuzzer ]] && plan_stale=1; done
+for f in "$root"/chronon/*/*.h; do [[ $f -nt $plan_fuzzer ]] && plan_stale=1; done
 if ((plan_stale)); then
   mkdir -p "$out/gen/chronon"
   [[ -f $out/gen/chronon/api.pb.cc ]] || protoc --proto_path="$root" --cpp_out="$out/gen" "$root/chronon/api.proto"

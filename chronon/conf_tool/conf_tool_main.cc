@@ -1,9 +1,11 @@
 // chronon_conf_tool: reads compiled engine JSON for the production/ workflow and lineage targets.
 //
 //   chronon_conf_tool columns KIND CONF [OUT]     the output columns, one `section<TAB>column` per line
-//   chronon_conf_tool update TREE_FLAGS [--force-overwrite] [--check]
+//   chronon_conf_tool update TREE_FLAGS [--force-overwrite] [--check] [--take-over=LABEL]...
 //                                                 writes the built tree into $BUILD_WORKSPACE_DIRECTORY/<dir>
-//                                                 (`bazel run :<name>.update`); with --check, only compares
+//                                                 (`bazel run :<name>.update`); with --check, only compares;
+//                                                 --take-over: the files the index lists for LABEL (a target
+//                                                 renamed or gone) become this target's
 //   chronon_conf_tool check TREE_FLAGS --anchor=RUNFILE --anchor_path=PATH
 //                                                 compares the checked-in tree with the built one (`bazel test
 //                                                 :<name>_test`); the workspace is where RUNFILE, a runfiles
@@ -21,6 +23,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -41,7 +44,7 @@ using chronon::ReadFile;
 int Usage() {
   std::cerr << "usage: chronon_conf_tool columns KIND CONF [OUT]\n"
                "       chronon_conf_tool update --manifest=F --dir=D --owner=L --update_target=L "
-               "[--force-overwrite] [--check]\n"
+               "[--force-overwrite] [--check] [--take-over=LABEL]...\n"
                "       chronon_conf_tool check --manifest=F --dir=D --owner=L --update_target=L --anchor=R "
                "--anchor_path=P\n"
                "       chronon_conf_tool plan --manifest=F --dir=D --owner=L --update_target=L [--format=text|json] "
@@ -94,13 +97,16 @@ int Tree(const std::string& command, int argc, char** argv) {
       options.force_overwrite = true;
     } else if (arg == "--check" && command == "update") {
       check = true;
+    } else if (absl::StartsWith(arg, "--take-over=") && command == "update") {
+      options.take_over.push_back(arg.substr(strlen("--take-over=")));
     } else if (absl::StartsWith(arg, "--") && arg.find('=') != std::string::npos) {
       flags[arg.substr(2, arg.find('=') - 2)] = arg.substr(arg.find('=') + 1);
     } else {
       std::cerr << "error: unknown argument " << arg
                 << (command == "plan" ? " (the options are --format=text|json and --fail-on=recompute,online)\n"
                                       : " (the options are --force-overwrite, to acknowledge guarded changes as "
-                                        "compile.py does, and --check, to compare without writing)\n");
+                                        "compile.py does, --check, to compare without writing, and "
+                                        "--take-over=<label>, to take over the files of a target renamed or gone)\n");
       return 2;
     }
   }

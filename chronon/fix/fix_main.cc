@@ -1,7 +1,8 @@
 // chronon_fix: keeps every Chronon target's `deps` in step with the `ref`s of its textproto, the way Gazelle keeps
 // Go deps in step with imports. It lists the targets with buildozer, parses each definition (data, never executed),
 // and has buildozer add the labels the definition references but `deps` lacks and remove those it no longer
-// references; every other line of every BUILD file stays as it is.
+// references; every other line of every BUILD file stays as it is. Only a `deps` written as a literal list is
+// edited: any other expression (a variable, a concatenation, a select()) is left alone with a note naming the target.
 //
 //   bazel run @rules_chronon//tools:fix [-- --check] [--workspace=DIR] [--buildozer=PATH]
 //
@@ -23,6 +24,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "chronon/api.pb.h"
 #include "chronon/common/diagnostics.h"
@@ -176,19 +178,23 @@ int Main(int argc, char** argv) {
     if (absl::StrContains(line, "has no attribute")) continue;
     std::cerr << line << "\n";
   }
-  int errors = 0, changed = 0, targets = 0;
+  // One record per target: `//pkg:name kind src deps`, where buildozer writes `(missing)` for an unset attribute,
+  // a literal list of labels as `[a b]`, and any other expression (`COMMON`, `COMMON + [...]`, `select(...)`) as
+  // its source, which may run over several lines; a record starts with `//`.
+  std::vector<std::string> records;
   for (absl::string_view line : absl::StrSplit(listing, '\n', absl::SkipEmpty())) {
-    // `//pkg:name kind src [a b]` (buildozer writes `(missing)` for an unset attribute).
-    std::string text(line);
-    std::vector<std::string> current;
-    const size_t open = text.find('[');
-    if (open != std::string::npos) {
-      const size_t close = text.find(']', open);
-      current = absl::StrSplit(text.substr(open + 1, close - open - 1), ' ', absl::SkipEmpty());
-      text = text.substr(0, open);
+    if (absl::StartsWith(line, "//") || records.empty()) {
+      records.emplace_back(line);
+    } else {
+      absl::StrAppend(&records.back(), "\n", line);
     }
-    std::vector<std::string> fields = absl::StrSplit(text, ' ', absl::SkipEmpty());
-    if (fields.size() < 3) continue;
+  }
+  int errors = 0, changed = 0, targets = 0, skipped = 0;
+  for (const std::string& record : records) {
+    std::vector<std::string> fields = absl::StrSplit(record, absl::MaxSplits(' ', 3));
+    if (fields.size() < 4) continue;
+    const std::string deps_text = fields[3];
+    fields.resize(3);
     const std::string& label = fields[0];
     const std::string& kind = fields[1];
     std::unique_ptr<google::protobuf::Message> definition = NewDefinition(kind);
@@ -222,6 +228,26 @@ int Main(int argc, char** argv) {
     for (const std::string& ref : refs) {
       if (!ref.empty()) wanted.insert(Absolute(ref, package));
     }
+    // Only a literal list (or no deps) is edited: adding to `COMMON` or `COMMON + [...]` duplicates a label the
+    // variable already holds, and a select() would be rewritten whatever it selects. Anything else is reported.
+    std::vector<std::string> current;
+    const bool literal =
+        deps_text == "(missing)" ||
+        (absl::StartsWith(deps_text, "[") && absl::EndsWith(deps_text, "]") &&
+         deps_text.find_first_of("\"'()+\n{}", 0) == std::string::npos && deps_text.find('[', 1) == std::string::npos);
+    if (!literal) {
+      std::vector<std::string> written;
+      for (const std::string& ref : wanted) written.push_back(Written(ref, package));
+      std::cerr << "note: " << label << ": deps is not a literal list (`"
+                << absl::StrReplaceAll(deps_text, {{"\n", " "}})
+                << "`); the fix edits only literal lists, so it is left as it is. Its definition references: "
+                << (written.empty() ? "nothing" : absl::StrJoin(written, " ")) << "\n";
+      ++skipped;
+      continue;
+    }
+    if (deps_text != "(missing)") {
+      current = absl::StrSplit(deps_text.substr(1, deps_text.size() - 2), ' ', absl::SkipEmpty());
+    }
     std::set<std::string> have;
     std::vector<std::string> commands;
     std::vector<std::string> report;
@@ -252,7 +278,9 @@ int Main(int argc, char** argv) {
       ++errors;
     }
   }
-  std::cout << targets << " Chronon targets, " << changed << (check ? " out of step" : " fixed") << "\n";
+  std::cout << targets << " Chronon targets, " << changed << (check ? " out of step" : " fixed");
+  if (skipped > 0) std::cout << ", " << skipped << " left as they are (deps not a literal list; see the notes)";
+  std::cout << "\n";
   if (errors > 0) return 1;
   return check && changed > 0 ? 1 : 0;
 }

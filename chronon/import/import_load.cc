@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "chronon/common/json_limits.h"
 #include "chronon/common/json_writer.h"
 #include "chronon/compiler/compiler.h"
 #include "chronon/compiler/proto_json.h"
@@ -26,8 +27,43 @@ namespace importer {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// Why `path` must not be read: it cannot be resolved (a symlink loop, a dangling symlink), or a symlink on the way
+// leads out of `root` (--from, resolved). "" when it may be read. Nothing of the file is read or shown.
+std::string Unreadable(const fs::path& root, const fs::path& path) {
+  std::error_code ec;
+  const fs::path real = fs::canonical(path, ec);
+  if (ec) return absl::StrCat("cannot be resolved (", ec.message(), ")");
+  if (std::mismatch(root.begin(), root.end(), real.begin(), real.end()).first != root.end()) {
+    return "is a symlink that leads out of --from; the importer reads nothing outside the repo it imports";
+  }
+  return "";
+}
+
+// nlohmann's parse error without its `last read: '...'` part, which quotes the file.
+std::string WithoutContent(const std::string& what) {
+  const size_t at = what.find("; last read:");
+  return at == std::string::npos ? what : what.substr(0, at);
+}
+
+}  // namespace
+
 bool Importer::Load() {
   const fs::path root(from_);
+  std::error_code root_ec;
+  const fs::path real_root = fs::canonical(root, root_ec);
+  if (root_ec) {
+    result_.errors.push_back(
+        absl::StrCat(root.string(), ": error: cannot open --from (", root_ec.message(), ") [import-bad-input]"));
+    return false;
+  }
+  auto refuse = [&](const fs::path& path) {
+    const std::string why = Unreadable(real_root, path);
+    if (!why.empty()) result_.errors.push_back(absl::StrCat(path.string(), ": error: ", why, " [import-bad-input]"));
+    return !why.empty();
+  };
+  if (refuse(root / "teams.json")) return false;
   if (!ReadFile(root / "teams.json", &teams_text_)) {
     result_.errors.push_back(
         absl::StrCat((root / "teams.json").string(), ": error: cannot read the team config [import-bad-input]"));
@@ -44,6 +80,7 @@ bool Importer::Load() {
   if (!result_.errors.empty()) return false;
   const fs::path production = root / "production";
   std::error_code ec;
+  if (fs::exists(fs::symlink_status(production, ec)) && refuse(production)) return false;
   if (!fs::is_directory(production, ec)) {
     result_.errors.push_back(
         absl::StrCat(production.string(), ": error: no production/ tree (what compile.py writes) [import-bad-input]"));
@@ -51,19 +88,38 @@ bool Importer::Load() {
   }
   for (const KindDir& kind : kKinds) {
     const fs::path dir = production / kind.dir;
-    if (!fs::is_directory(dir, ec)) continue;
+    if (!fs::exists(fs::symlink_status(dir, ec))) continue;
+    if (refuse(dir) || !fs::is_directory(dir, ec)) continue;
     std::vector<fs::path> paths;
-    for (const auto& team_dir : fs::directory_iterator(dir)) {
-      const std::string team = team_dir.path().filename().string();
-      if (absl::StartsWith(team, ".")) continue;
-      if (!team_dir.is_directory()) {
+    // Error-code iteration throughout: a directory that cannot be listed is an error naming it, never an abort.
+    auto list = [&](const fs::path& where, std::vector<fs::path>* names) {
+      std::error_code list_ec;
+      for (fs::directory_iterator it(where, list_ec), end; !list_ec && it != end; it.increment(list_ec)) {
+        names->push_back(it->path());
+      }
+      if (list_ec) {
         result_.errors.push_back(
-            absl::StrCat(team_dir.path().string(), ": error: expected a team directory [import-bad-input]"));
+            absl::StrCat(where.string(), ": error: cannot list it (", list_ec.message(), ") [import-bad-input]"));
+      }
+    };
+    std::vector<fs::path> team_dirs;
+    list(dir, &team_dirs);
+    std::sort(team_dirs.begin(), team_dirs.end());
+    for (const fs::path& team_dir : team_dirs) {
+      const std::string team = team_dir.filename().string();
+      if (absl::StartsWith(team, ".")) continue;
+      if (refuse(team_dir)) continue;
+      if (!fs::is_directory(team_dir, ec)) {
+        result_.errors.push_back(
+            absl::StrCat(team_dir.string(), ": error: expected a team directory [import-bad-input]"));
         continue;
       }
-      for (const auto& file : fs::directory_iterator(team_dir.path())) {
-        if (absl::StartsWith(file.path().filename().string(), ".")) continue;
-        paths.push_back(file.path());
+      std::vector<fs::path> files;
+      list(team_dir, &files);
+      for (const fs::path& file : files) {
+        if (absl::StartsWith(file.filename().string(), ".")) continue;
+        if (refuse(file)) continue;
+        paths.push_back(file);
       }
     }
     std::sort(paths.begin(), paths.end());
@@ -86,9 +142,11 @@ void Importer::LoadFile(const fs::path& path, const KindDir& kind) {
   auto error = [&](const std::string& pointer, const std::string& message) {
     LeaveOut(object.rel, "", Format({shown, pointer, message}));
   };
-  if (!fs::is_regular_file(path)) return error("", "expected a file written by compile.py");
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return error("", "expected a file written by compile.py");
   if (!ReadFile(path, &object.text)) return error("", "cannot read the file");
   result_.json_lines += CountLines(object.text);
+  if (JsonTooDeep(object.text)) return error("", JsonTooDeepMessage());
   try {
     object.json = Json::parse(object.text);
   } catch (const Json::parse_error& e) {
@@ -102,7 +160,8 @@ void Importer::LoadFile(const fs::path& path, const KindDir& kind) {
       }
     }
     LeaveOut(object.rel, "",
-             absl::StrCat(shown, ":", line, ":", column, ": error: invalid JSON (", e.what(), ") [import-bad-input]"));
+             absl::StrCat(shown, ":", line, ":", column, ": error: invalid JSON (", WithoutContent(e.what()),
+                          ") [import-bad-input]"));
     return;
   }
   if (!object.json.is_object()) return error("", "expected a JSON object");

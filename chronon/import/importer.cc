@@ -92,7 +92,8 @@ ImportResult Import(const std::string& from, const ImportOptions& options) { ret
 
 std::string WriteWorkspace(const ImportResult& result, const ImportOptions& options) {
   std::error_code ec;
-  const fs::path to = fs::absolute(options.to, ec);
+  fs::path to = fs::absolute(fs::path(options.to).lexically_normal(), ec);
+  if (to.filename().empty() && to.has_parent_path()) to = to.parent_path();
   if (fs::exists(fs::symlink_status(to, ec))) {
     if (!fs::is_directory(fs::symlink_status(to, ec)) || !fs::is_empty(to, ec)) {
       return absl::StrCat(to.string(), " exists and is not an empty directory; the importer never overwrites");
@@ -158,6 +159,22 @@ int Main(int argc, char** argv) {
   };
   resolve(&options.from);
   resolve(&options.to);
+  // `--to=dir/` is `dir`.
+  fs::path to_path = fs::path(options.to).lexically_normal();
+  if (to_path.filename().empty() && to_path.has_parent_path()) to_path = to_path.parent_path();
+  options.to = to_path.string();
+  {
+    // The new workspace is never written into the repo it is imported from (nor over it).
+    std::error_code from_ec, to_ec;
+    const fs::path from_real = fs::canonical(options.from, from_ec);
+    const fs::path to_real = fs::weakly_canonical(fs::absolute(to_path, to_ec), to_ec);
+    if (!from_ec && !to_ec &&
+        std::mismatch(from_real.begin(), from_real.end(), to_real.begin(), to_real.end()).first == from_real.end()) {
+      std::cerr << "error: --to=" << options.to << " is inside --from=" << options.from
+                << "; the importer never writes into the repo it reads: choose a directory outside it\n";
+      return 1;
+    }
+  }
   if (options.rules.empty()) {
     const char* workspace = std::getenv("BUILD_WORKSPACE_DIRECTORY");
     std::error_code ec;

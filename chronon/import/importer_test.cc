@@ -354,6 +354,64 @@ TEST_F(ImporterTest, NeverWritesIntoANonEmptyDirectory) {
   EXPECT_THAT(Read(root_ / "ws/.bazelrc"), HasSubstr("--worker_max_instances=ChrononCompile=16"));
 }
 
+// --- Issue 26, findings 7 and 8: inputs that crashed the importer, and its boundaries. ---
+
+int RunMain(std::vector<std::string> args) {
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  return Main(static_cast<int>(argv.size()), argv.data());
+}
+
+TEST_F(ImporterTest, JsonNestedTooDeepIsAnError) {
+  Write(root_ / "repo/production/group_bys/team_a/gb.v1", "{\"metaData\": {\"name\": \"team_a.gb.v1\"}, \"x\": " +
+                                                              std::string(20000, '[') + std::string(20000, ']') + "}");
+  ImportResult result = Run();
+  EXPECT_THAT(Errors(result) + Reasons(result), HasSubstr("production/group_bys/team_a/gb.v1: error: arrays and "
+                                                          "objects nested deeper than 512 levels"));
+}
+
+TEST_F(ImporterTest, SymlinkLoopInATeamDirectoryIsAnError) {
+  fs::create_directories(root_ / "repo/production/group_bys/team_a");
+  fs::create_symlink("loop", root_ / "repo/production/group_bys/team_a/loop");
+  fs::create_symlink("team_b", root_ / "repo/production/group_bys/team_b");
+  ImportResult result = Run();
+  ASSERT_FALSE(result.errors.empty());
+  EXPECT_THAT(Errors(result), HasSubstr("group_bys/team_a/loop: error: cannot be resolved ("));
+  EXPECT_THAT(Errors(result), HasSubstr("group_bys/team_b: error: cannot be resolved ("));
+}
+
+TEST_F(ImporterTest, SymlinksOutOfFromAreNotFollowed) {
+  Write(root_ / "secret/group_bys/x.v1", "root:x:0:0:secret-token\n");
+  Write(root_ / "secret/passwd", "root:x:0:0:secret-token\n");
+  fs::create_directories(root_ / "repo/production/group_bys/team_a");
+  fs::create_symlink(root_ / "secret/passwd", root_ / "repo/production/group_bys/team_a/gb.v1");
+  fs::create_symlink(root_ / "secret/group_bys", root_ / "repo/production/group_bys/team_c");
+  ImportResult result = Run();
+  const std::string errors = Errors(result) + Reasons(result);
+  EXPECT_THAT(errors, HasSubstr("group_bys/team_a/gb.v1: error: is a symlink that leads out of --from"));
+  EXPECT_THAT(errors, HasSubstr("group_bys/team_c: error: is a symlink that leads out of --from"));
+  EXPECT_THAT(errors, Not(HasSubstr("secret-token")));
+  EXPECT_THAT(errors, Not(HasSubstr("root")));
+}
+
+TEST_F(ImporterTest, InvalidJsonErrorQuotesNothingOfTheFile) {
+  Write(root_ / "repo/production/group_bys/team_a/gb.v1", "{\"metaData\": 12345secret}\n");
+  ImportResult result = Run();
+  EXPECT_THAT(Errors(result) + Reasons(result), HasSubstr("error: invalid JSON"));
+  EXPECT_THAT(Errors(result) + Reasons(result), Not(HasSubstr("12345")));
+}
+
+TEST_F(ImporterTest, ToInsideFromIsRefusedAndATrailingSlashIsAccepted) {
+  Compile(Kind::kStagingQuery, "//staging_queries/team_a:sq.v1", "team_a.sq.v1", "staging_queries/team_a/sq.v1",
+          R"(query: "SELECT 1")");
+  const std::string from = "--from=" + (root_ / "repo").string();
+  EXPECT_EQ(RunMain({"import", from, "--to=" + (root_ / "repo/imported").string(), "--rules=/rules"}), 1);
+  EXPECT_FALSE(fs::exists(root_ / "repo/imported"));
+  EXPECT_EQ(RunMain({"import", from, "--to=" + (root_ / "repo").string() + "/", "--rules=/rules"}), 1);
+  EXPECT_EQ(RunMain({"import", from, "--to=" + (root_ / "ws").string() + "/", "--rules=/rules"}), 0);
+  EXPECT_TRUE(fs::exists(root_ / "ws/WORKSPACE"));
+}
+
 }  // namespace
 }  // namespace importer
 }  // namespace chronon

@@ -4,11 +4,45 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "chronon/common/json_limits.h"
 #include "chronon/plan/plan_internal.h"
 #include "chronon/production/confs.h"
 
 namespace chronon {
 namespace {
+
+// `text` as valid UTF-8 for the JSON plan: each byte that is not part of a well-formed UTF-8 sequence (a file name
+// or a symlink's target can hold any bytes) is written `\xHH`, and a backslash before `x` as `\\`, so the text
+// stays unambiguous and the plan is never cut short.
+std::string Utf8Escaped(const std::string& text) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = text[i];
+    size_t length = c < 0x80                   ? 1
+                    : (c >= 0xC2 && c <= 0xDF) ? 2
+                    : (c >= 0xE0 && c <= 0xEF) ? 3
+                    : (c >= 0xF0 && c <= 0xF4) ? 4
+                                               : 0;
+    bool ok = length > 0 && i + length <= text.size();
+    for (size_t k = 1; ok && k < length; ++k) ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    if (ok && length >= 3) {
+      const unsigned char next = text[i + 1];
+      // No overlong forms, no UTF-16 surrogates, nothing past U+10FFFF.
+      ok = !(c == 0xE0 && next < 0xA0) && !(c == 0xED && next >= 0xA0) && !(c == 0xF0 && next < 0x90) &&
+           !(c == 0xF4 && next >= 0x90);
+    }
+    if (!ok) {
+      absl::StrAppend(&out, "\\x", absl::Hex(c, absl::kZeroPad2));
+      ++i;
+      continue;
+    }
+    if (c == '\\' && i + 1 < text.size() && text[i + 1] == 'x') out.push_back('\\');
+    out.append(text, i, length);
+    i += length;
+  }
+  return out;
+}
 
 using Json = nlohmann::json;
 using plan_internal::EngineParts;
@@ -113,25 +147,30 @@ Json MakeChangePlan(const PlanOptions& options, const std::vector<ConfChange>& c
     Object object;
     object.change = &change;
     object.kind = KindOfPath(change.path);
-    object.entry = {{"path", change.path}, {"kind", object.kind}};
-    if (change.checked_in && change.problem.empty()) {
+    object.entry = {{"path", Utf8Escaped(change.path)}, {"kind", object.kind}};
+    std::string too_deep;
+    if (change.checked_in && change.problem.empty() && JsonTooDeep(change.old_conf)) {
+      too_deep = absl::StrCat("the checked-in conf has ", JsonTooDeepMessage());
+    } else if (change.checked_in && change.problem.empty()) {
       object.old_conf = Json::parse(change.old_conf, nullptr, /*allow_exceptions=*/false);
       object.old_ok = object.old_conf.is_object();
       if (!object.old_ok) object.old_conf = nullptr;
     }
-    if (change.built && !change.new_conf.empty()) {
+    if (change.built && !change.new_conf.empty() && JsonTooDeep(change.new_conf)) {
+      too_deep = absl::StrCat("the built conf has ", JsonTooDeepMessage());
+    } else if (change.built && !change.new_conf.empty()) {
       object.new_conf = Json::parse(change.new_conf, nullptr, /*allow_exceptions=*/false);
       object.new_ok = object.new_conf.is_object();
       if (!object.new_ok) object.new_conf = nullptr;
     }
-    std::string problem = change.problem;
+    std::string problem = change.problem.empty() ? too_deep : change.problem;
     if (problem.empty() && change.checked_in && !object.old_ok) problem = "the checked-in conf is not a JSON object";
     if (problem.empty() && change.built && !object.new_ok) problem = "the built conf is not a JSON object";
     object.entry["change"] = !problem.empty()     ? "unknown"
                              : !change.checked_in ? "added"
                              : !change.built      ? "removed"
                                                   : "changed";
-    if (!problem.empty()) object.entry["problem"] = problem;
+    if (!problem.empty()) object.entry["problem"] = Utf8Escaped(problem);
     const Json& current = object.new_ok ? object.new_conf : object.old_conf;
     object.entry["name"] = NameOf(current);
     object.entry["online"] = IsOnline(object.old_conf) || IsOnline(object.new_conf);

@@ -136,7 +136,9 @@ int RunPlan(const TreeOptions& options, const std::string& format, const std::st
   }
   const Json plan = MakeChangePlan({options.dir, options.owner}, *changes);
   if (format == "json") {
-    out << plan.dump(2) << "\n";
+    // Every string of the plan is valid UTF-8 (plan.cc escapes file names and problems); `replace` is the backstop
+    // that keeps a JSON reader from ever getting an aborted, empty output.
+    out << plan.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
   } else {
     out << RenderPlan(plan);
   }

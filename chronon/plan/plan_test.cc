@@ -5,10 +5,13 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_format.h"
+#include "chronon/common/sha256.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 
@@ -369,7 +372,12 @@ class TreeTest : public ::testing::Test {
   void CheckedIn(const std::string& path, const Json& conf) { Write("ws/production/" + path, conf.dump(2)); }
   void Index(const std::vector<std::string>& paths) {
     std::string text;
-    for (const std::string& path : paths) text += options_.owner + "\t" + path + "\n";
+    for (const std::string& path : paths) {
+      // The digest of the checked-in bytes, as the update would have listed them.
+      std::ifstream in(root_ + "/ws/production/" + path, std::ios::binary);
+      std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      text += options_.owner + "\t" + path + "\t" + Sha256Hex(bytes) + "\n";
+    }
     Write("ws/production/.chronon_managed", text);
   }
 
@@ -438,6 +446,46 @@ TEST_F(TreeTest, ASymlinkInTheWayIsNotFollowed) {
   std::ostringstream out, err;
   EXPECT_EQ(RunPlan(options_, "", "", out, err), 1);
   EXPECT_NE(err.str().find(".chronon_managed:1:1: error:"), std::string::npos) << err.str();
+}
+
+// Finding 4 of issue 26: bytes that are not UTF-8 in a checked-in conf, in a file's name and in a symlink's target
+// (the problem text names it). The JSON plan is still printed, whole and parseable, with exit 0.
+TEST_F(TreeTest, BytesThatAreNotUtf8AreReportedInTheJsonPlan) {
+  const std::string bad = "team.a\xff\xfe.v1";
+  CheckedIn("group_bys/team/a.v1", Json::object());
+  Write("ws/production/group_bys/team/a.v1", "{\"metaData\": {\"name\": \"" + bad + "\", \"online\": 1}}\n");
+  CheckedIn("group_bys/team/b\xff.v1", GroupBy("team.b.v1"));
+  ASSERT_EQ(symlink("/nowhere/\xff\xfe", (root_ + "/ws/production/group_bys/team/c.v1").c_str()), 0);
+  Index({"group_bys/team/a.v1", "group_bys/team/b\xff.v1"});
+  Built("group_bys/team/a.v1", GroupBy("team.a.v1", 14));
+  Built("group_bys/team/c.v1", GroupBy("team.c.v1"));
+  std::ostringstream out, err;
+  EXPECT_EQ(RunPlan(options_, "json", "", out, err), 0) << err.str();
+  Json plan = Json::parse(out.str(), nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(plan.is_object()) << out.str();
+  ASSERT_EQ(plan["objects"].size(), 3u) << out.str();
+  EXPECT_EQ(plan["objects"][0]["change"], "unknown") << out.str();
+  EXPECT_NE(plan["objects"][1]["path"].get<std::string>().find("\\xff"), std::string::npos) << out.str();
+  std::ostringstream text, text_err;
+  EXPECT_EQ(RunPlan(options_, "text", "", text, text_err), 0) << text_err.str();
+}
+
+// Finding 7 of issue 26: a checked-in conf nested 60,000 deep. The plan reports it, and exits 0, instead of a
+// stack overflow.
+TEST_F(TreeTest, AConfNestedTooDeepIsAProblemNotACrash) {
+  const std::string deep =
+      "{\"metaData\": {\"name\": \"team.a.v1\"}, \"x\": " + std::string(60000, '[') + std::string(60000, ']') + "}\n";
+  CheckedIn("group_bys/team/a.v1", Json::object());
+  Write("ws/production/group_bys/team/a.v1", deep);
+  Index({"group_bys/team/a.v1"});
+  Built("group_bys/team/a.v1", GroupBy("team.a.v1", 14));
+  std::ostringstream out, err;
+  EXPECT_EQ(RunPlan(options_, "json", "", out, err), 0) << err.str();
+  Json plan = Json::parse(out.str(), nullptr, /*allow_exceptions=*/false);
+  ASSERT_TRUE(plan.is_object()) << out.str();
+  EXPECT_EQ(plan["objects"][0]["change"], "unknown") << out.str();
+  EXPECT_NE(plan["objects"][0]["problem"].get<std::string>().find("nested deeper than 512 levels"), std::string::npos)
+      << out.str();
 }
 
 }  // namespace

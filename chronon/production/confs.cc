@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "chronon/api.pb.h"
+#include "chronon/common/json_limits.h"
 #include "chronon/compiler/validate.h"
 #include "nlohmann/json.hpp"
 
@@ -20,6 +21,7 @@ using UnorderedJson = nlohmann::json;
 
 template <typename JsonType = Json>
 absl::StatusOr<JsonType> ParseConf(const std::string& text) {
+  if (JsonTooDeep(text)) return absl::InvalidArgumentError(JsonTooDeepMessage());
   JsonType json = JsonType::parse(text, nullptr, /*allow_exceptions=*/false);
   if (json.is_discarded() || !json.is_object()) return absl::InvalidArgumentError("not a JSON object");
   return json;

@@ -70,11 +70,12 @@ bool Writes(Change c) {
          c == Change::kMode;
 }
 bool Removes(Change c) {
-  return c == Change::kRemoved || c == Change::kRemovedOnline || c == Change::kRemovedUnreadable;
+  return c == Change::kRemoved || c == Change::kRemovedOnline || c == Change::kRemovedUnreadable ||
+         c == Change::kRemovedForeign;
 }
 bool Guarded(Change c) {
   return c == Change::kOnline || c == Change::kUnreadable || c == Change::kRemovedOnline ||
-         c == Change::kRemovedUnreadable;
+         c == Change::kRemovedUnreadable || c == Change::kRemovedForeign;
 }
 bool Blocking(Change c) { return c == Change::kInTheWay || c == Change::kOwnedElsewhere; }
 
@@ -88,21 +89,22 @@ absl::StatusOr<Plan> MakePlan(const TreeOptions& options, Dirs& dirs, bool root_
     }
   }
   // The index to be: other targets' lines as they are, and this target's built files (set below).
-  for (const auto& [path, owner] : index.owners) {
-    if (owner != options.owner) plan.index.emplace(path, owner);
+  for (const auto& [path, claim] : index.owners) {
+    if (claim.owner != options.owner) plan.index.emplace(path, claim);
   }
 
   for (const ManifestEntry& entry : options.entries) {
     Item item;
     item.path = entry.path;
     auto other = index.owners.find(entry.path);
-    if (other != index.owners.end() && other->second != options.owner) {
+    if (other != index.owners.end() && other->second.owner != options.owner) {
       item.change = Change::kOwnedElsewhere;
-      item.detail = other->second;
+      item.detail = other->second.owner;
       plan.items.push_back(std::move(item));
       continue;
     }
-    plan.index[entry.path] = options.owner;
+    Claim& claim = plan.index[entry.path];
+    claim.owner = options.owner;
     struct stat built_st;
     if (stat(entry.built.c_str(), &built_st) != 0) {
       return absl::InternalError(absl::StrCat("cannot read the built conf ", entry.built));
@@ -113,12 +115,23 @@ absl::StatusOr<Plan> MakePlan(const TreeOptions& options, Dirs& dirs, bool root_
                          ? Inspect(dirs, entry.path, cached == seen.end() ? nullptr : &cached->second, &built_stat)
                          : Existing();
     if (found.kind == Existing::kRegular && found.unchanged) {
-      ++plan.unchanged;
-      plan.seen[entry.path] = cached->second;
-      continue;
+      // Identical to the built file as the stat cache says: the index's digest stands when it has exactly one
+      // (a wrong one only ever keeps a file), else the built file is read for it.
+      if (other != index.owners.end() && other->second.digests.size() == 1) {
+        claim.digests = other->second.digests;
+        ++plan.unchanged;
+        plan.seen[entry.path] = cached->second;
+        continue;
+      }
     }
     if (!ReadFile(entry.built, &item.built)) {
       return absl::InternalError(absl::StrCat("cannot read the built conf ", entry.built));
+    }
+    claim.digests = {Sha256Hex(item.built)};
+    if (found.kind == Existing::kRegular && found.unchanged) {
+      ++plan.unchanged;
+      plan.seen[entry.path] = cached->second;
+      continue;
     }
     switch (found.kind) {
       case Existing::kMissing:
@@ -159,11 +172,27 @@ absl::StatusOr<Plan> MakePlan(const TreeOptions& options, Dirs& dirs, bool root_
     }
   }
 
-  for (const auto& [path, owner] : index.owners) {
-    if (owner != options.owner || built_paths.count(path)) continue;
+  for (const auto& [path, claim] : index.owners) {
+    if (claim.owner != options.owner || built_paths.count(path)) continue;
     Existing found = root_exists ? Inspect(dirs, path) : Existing();
     Item item;
     item.path = path;
+    // Removed only while it holds bytes the owner wrote; anything else was placed or edited by hand (or claimed
+    // by an update killed before it wrote the file): kept, and no longer listed, unless --force-overwrite.
+    std::string foreign;
+    if (found.kind == Existing::kUnreadable) {
+      foreign = found.where;
+    } else if (found.kind == Existing::kRegular && !claim.digests.count(Sha256Hex(found.content))) {
+      foreign = claim.digests.empty() ? "the index lists it without the digest of what it wrote"
+                                      : "its bytes are not what it wrote (edited by hand, or never written by it)";
+    }
+    if (!foreign.empty()) {
+      item.change = options.force_overwrite ? Change::kRemovedForeign : Change::kReleased;
+      item.detail = foreign;
+      item.old = std::move(found.content);
+      plan.items.push_back(std::move(item));
+      continue;
+    }
     switch (found.kind) {
       case Existing::kMissing:
         continue;  // already gone: only the index line goes
@@ -193,13 +222,19 @@ absl::StatusOr<Plan> MakePlan(const TreeOptions& options, Dirs& dirs, bool root_
   }
   std::sort(plan.items.begin(), plan.items.end(), [](const Item& a, const Item& b) { return a.path < b.path; });
 
+  // The widened index, in place while files are renamed: every claim of the index as it was and of the index to
+  // be, with both digests where a file changes, so that a kill leaves each file listed with its bytes' digest.
   plan.widened = index.owners;
-  for (const auto& [path, owner] : plan.index) plan.widened.emplace(path, owner);
+  for (const auto& [path, claim] : plan.index) {
+    Claim& widened = plan.widened[path];
+    widened.owner = claim.owner;
+    widened.digests.insert(claim.digests.begin(), claim.digests.end());
+  }
   plan.index_stale = RenderIndex(plan.index) != (index.exists ? index.text : "");
 
   if (root_exists) {
     std::set<std::string> known = built_paths;
-    for (const auto& [path, owner] : index.owners) known.insert(path);
+    for (const auto& [path, claim] : index.owners) known.insert(path);
     Dirs::Lookup root = dirs.Open("");
     FindUnmanaged(root.fd, "", known, &plan.unmanaged);
   }
@@ -225,6 +260,11 @@ bool Survey(const TreeOptions& options, bool update, std::ostream& err, Surveyed
     return false;
   }
   tree->index = *std::move(index);
+  for (auto& [path, claim] : tree->index.owners) {
+    if (std::find(options.take_over.begin(), options.take_over.end(), claim.owner) != options.take_over.end()) {
+      claim.owner = options.owner;
+    }
+  }
   absl::StatusOr<Plan> plan = MakePlan(options, *tree->dirs, tree->root_exists, tree->index);
   if (!plan.ok()) {
     err << "error: " << plan.status().message() << "\n";

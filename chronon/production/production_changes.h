@@ -31,6 +31,8 @@ enum class Change {
   kRemovedUnreadable,  // the same, unreadable: needs --force-overwrite
   kInTheWay,           // a symlink, directory or special file where a managed file or directory belongs
   kOwnedElsewhere,     // built here, but managed by another target
+  kReleased,           // managed, no longer built, but its bytes are not what the owner wrote: kept, line dropped
+  kRemovedForeign,     // the same, removed because --force-overwrite was given
 };
 
 struct Item {
@@ -40,7 +42,8 @@ struct Item {
   std::string old;    // the checked-in bytes, when readable
   mode_t mode = 0;    // of the checked-in file
   bool bad_mode = false;
-  std::string detail;  // kUnreadable*: why; kInTheWay: the path in the way and what it is; kOwnedElsewhere: owner
+  std::string detail;  // kUnreadable*: why; kInTheWay: the path in the way and what it is; kOwnedElsewhere: owner;
+                       // kReleased, kRemovedForeign: why the bytes are not the owner's
 };
 
 // Whether an update writes, removes the file; whether the change needs --force-overwrite; whether it stops the

@@ -15,6 +15,8 @@
 namespace chronon {
 namespace production_internal {
 
+void (*g_update_step_hook)(int step) = nullptr;
+
 std::string ErrnoText(int error) { return std::strerror(error); }
 
 std::pair<std::string, std::string> SplitDir(const std::string& path) {

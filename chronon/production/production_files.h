@@ -149,6 +149,12 @@ struct Staged {
   std::string target;  // its name there
 };
 
+// For tests only: when set, called with 0, 1, 2, ... before each step of an update that changes the tree (making
+// the staging directory, staging each file, widening the index, each rename, each removal, writing the final
+// index, removing emptied directories and the staging directory). A test stops the process in it to model a kill
+// at that point (production_tree_kill_test.cc).
+extern void (*g_update_step_hook)(int step);
+
 // Writes `content` to a new file `name` of the staging directory, mode 0644; *error says why not.
 bool StageFile(int staging, const std::string& name, const std::string& content, std::string* error);
 

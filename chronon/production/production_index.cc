@@ -21,9 +21,9 @@ namespace production_internal {
 namespace {
 
 constexpr char kIndexHeader[] =
-    "# rules_chronon: the files in this directory that chronon_production targets manage, one\n"
-    "# `<target>\\t<path>` per line. `bazel run <target>.update` writes and removes only its own files;\n"
-    "# everything else here is left alone. Written by the update; keep it checked in.\n";
+    "# rules_chronon: the files here that chronon_production targets manage, `<target>\\t<path>\\t<sha256>`.\n"
+    "# `bazel run <target>.update` writes and removes only its own files, and removes one only while it\n"
+    "# holds the bytes it wrote (the sha256); all else is left alone. Written by the update; keep it checked in.\n";
 
 bool IsConflictMarker(absl::string_view line) {
   for (const char* marker : {"<<<<<<<", "=======", ">>>>>>>", "|||||||"}) {
@@ -36,7 +36,7 @@ bool IsConflictMarker(absl::string_view line) {
 
 bool ValidConfPath(const std::string& path) {
   std::vector<absl::string_view> parts = absl::StrSplit(path, '/');
-  if (parts.size() < 2) return false;
+  if (parts.size() != 3) return false;
   if (parts[0] != "group_bys" && parts[0] != "joins" && parts[0] != "staging_queries") return false;
   for (absl::string_view part : parts) {
     if (part.empty() || part == "." || part == ".." || part.find('\0') != absl::string_view::npos) return false;
@@ -57,6 +57,15 @@ std::string ClassOf(const std::string& path) {
 
 bool Guardable(const std::string& path) { return KindOf(path) != "staging_query"; }
 
+namespace {
+
+bool IsDigest(absl::string_view text) {
+  return text.size() == 64 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+}  // namespace
+
 absl::StatusOr<Owners> ParseIndex(const std::string& text, const std::string& display) {
   Owners owners;
   int number = 0;
@@ -64,17 +73,21 @@ absl::StatusOr<Owners> ParseIndex(const std::string& text, const std::string& di
     ++number;
     if (line.empty() || line[0] == '#' || IsConflictMarker(line)) continue;
     std::vector<std::string> fields = absl::StrSplit(line, '\t');
-    if (fields.size() != 2 || fields[0].empty() || !ValidConfPath(fields[1])) {
+    if (fields.size() < 2 || fields.size() > 3 || fields[0].empty() || !ValidConfPath(fields[1]) ||
+        (fields.size() == 3 && !IsDigest(fields[2]))) {
       return absl::InvalidArgumentError(absl::StrCat(
-          display, ":", number, ":1: error: expected `<target label><TAB><group_bys|joins|staging_queries>/...`",
-          " (this file is written by the update; restore it from git, or delete it and rerun the update)"));
+          display, ":", number,
+          ":1: error: expected `<target label><TAB><group_bys|joins|staging_queries>/<team>/<name><TAB><sha256>`",
+          " (this file is written by the update; restore it from git, or delete it and rerun the update: a file",
+          " that is not listed is never removed)"));
     }
-    auto [it, inserted] = owners.emplace(fields[1], fields[0]);
-    if (!inserted && it->second != fields[0]) {
+    auto [it, inserted] = owners.emplace(fields[1], Claim{fields[0], {}});
+    if (!inserted && it->second.owner != fields[0]) {
       return absl::InvalidArgumentError(absl::StrCat(display, ":", number, ":1: error: ", fields[1],
-                                                     " is listed for both ", it->second, " and ", fields[0],
+                                                     " is listed for both ", it->second.owner, " and ", fields[0],
                                                      "; a file has one owner: keep one of the lines"));
     }
+    if (fields.size() == 3) it->second.digests.insert(fields[2]);
   }
   return owners;
 }
@@ -82,7 +95,10 @@ absl::StatusOr<Owners> ParseIndex(const std::string& text, const std::string& di
 std::string RenderIndex(const Owners& owners) {
   if (owners.empty()) return "";
   std::string text = kIndexHeader;
-  for (const auto& [path, owner] : owners) absl::StrAppend(&text, owner, "\t", path, "\n");
+  for (const auto& [path, claim] : owners) {
+    if (claim.digests.empty()) absl::StrAppend(&text, claim.owner, "\t", path, "\n");
+    for (const std::string& digest : claim.digests) absl::StrAppend(&text, claim.owner, "\t", path, "\t", digest, "\n");
+  }
   return text;
 }
 

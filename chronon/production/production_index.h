@@ -5,16 +5,20 @@
 #define CHRONON_PRODUCTION_INDEX_H_
 
 #include <map>
+#include <set>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "chronon/common/sha256.h"
 #include "chronon/production/production_files.h"
 #include "chronon/production/tree_options.h"
 
 namespace chronon {
 namespace production_internal {
 
-// A manifest or index path: `<group_bys|joins|staging_queries>/<...>/<name>`, no empty, `.` or `..` component.
+// A manifest or index path: `<group_bys|joins|staging_queries>/<team>/<name>` (the only paths compile.py writes),
+// no empty, `.` or `..` component.
 bool ValidConfPath(const std::string& path);
 
 // compile.py's names for the kind of a conf, from its first path component.
@@ -26,7 +30,19 @@ std::string ClassOf(const std::string& path);
 // Whether compile.py's online guard applies to confs of this path's kind (it loads only group_bys/ and joins/).
 bool Guardable(const std::string& path);
 
-using Owners = std::map<std::string, std::string>;  // path -> owner label
+// Who manages a path, and the SHA-256 (lowercase hex) of each content it wrote there. A file is removed only when
+// its bytes have one of these digests: a file the owner never wrote (one placed or edited by hand, or one that a
+// killed update claimed but had not yet replaced) is never removed without --force-overwrite. No digest: a line
+// written by hand or by a rules_chronon before digests, which proves nothing. Several digests: a merge conflict's
+// two sides, or an update's widened index (the old and the new content) while it runs.
+struct Claim {
+  std::string owner;
+  std::set<std::string> digests;
+  bool operator==(const Claim& other) const { return owner == other.owner && digests == other.digests; }
+  bool operator!=(const Claim& other) const { return !(*this == other); }
+};
+using Owners = std::map<std::string, Claim>;  // path -> its claim
+
 
 struct Index {
   bool exists = false;

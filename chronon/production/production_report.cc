@@ -65,7 +65,9 @@ void Explain(const TreeOptions& options, const Item& item, std::ostream& out) {
     case Change::kOwnedElsewhere:
       out << "MANAGED BY ANOTHER TARGET: " << shown << " is listed for " << item.detail << " in "
           << Shown(options, kIndexName) << ", and " << options.owner
-          << " builds it too. A file has one owner: take the definition out of one of the two targets.\n";
+          << " builds it too. A file has one owner: take the definition out of one of the two targets; or, when "
+          << item.detail << " was renamed to " << options.owner << " or no longer exists, take its files over "
+          << "with:\n  bazel run " << options.update_target << " -- --take-over=" << item.detail << "\n";
       break;
     default:
       break;

@@ -102,6 +102,26 @@ int UpdateTree(const TreeOptions& options, std::ostream& out, std::ostream& err)
     }
   }
 
+  // Every file is staged in <root>/.chronon_staging and renamed into place, and rename(2) stays within one
+  // filesystem: a directory on another one (a mount inside the tree) would fail half-way (EXDEV), so it is refused
+  // before anything is written.
+  struct stat root_st;
+  if (fstat(root_fd, &root_st) == 0) {
+    for (const Item& item : plan.items) {
+      if (!Writes(item.change)) continue;
+      const std::string dir = SplitDir(item.path).first;
+      struct stat st;
+      const int fd = NearestDir(dirs, dir);
+      if (fd >= 0 && fstat(fd, &st) == 0 && st.st_dev != root_st.st_dev) {
+        err << Shown(options, dir) << ": error: is on another filesystem than " << options.dir
+            << "/ (a mount inside the tree), and the update renames every file into place from "
+            << Shown(options, kStagingName) << ", which cannot cross filesystems. Unmount it or move it out of "
+            << options.dir << "/, then rerun.\nNothing was written.\n";
+        return 1;
+      }
+    }
+  }
+
   const bool index_changes = plan.index_stale;
   if (plan.items.empty() && !index_changes) {
     SaveSeen(options.cache, plan.seen);
@@ -110,7 +130,12 @@ int UpdateTree(const TreeOptions& options, std::ostream& out, std::ostream& err)
     return 0;
   }
 
+  int steps = 0;
+  auto step = [&steps] {
+    if (production_internal::g_update_step_hook != nullptr) production_internal::g_update_step_hook(steps++);
+  };
   // Stage: every new file, then the widened and the final index, in <root>/.chronon_staging, flushed once.
+  step();
   if (mkdirat(root_fd, kStagingName, 0755) != 0) {
     err << Shown(options, kStagingName) << ": error: cannot create it: " << ErrnoText(errno)
         << "\nNothing was written.\n";
@@ -135,6 +160,7 @@ int UpdateTree(const TreeOptions& options, std::ostream& out, std::ostream& err)
       return fail_staging(item.path);
     }
     std::string staged_name = std::to_string(staged.size());
+    step();
     if (!StageFile(staging.get(), staged_name, item.built, &error)) return fail_staging(item.path);
     staged.push_back({staged_name, *dirfd, name});
   }
@@ -159,14 +185,19 @@ int UpdateTree(const TreeOptions& options, std::ostream& out, std::ostream& err)
         << "Fix the cause, then run `" << UpdateCommand(options, options.force_overwrite) << "` to finish.\n";
     return 1;
   };
+  step();
   if (widen && renameat(staging.get(), "index.widened", root_fd, kIndexName) != 0) {
     return fail_commit(kIndexName, "write it");
   }
-  std::vector<std::string> written, removed;
+  std::vector<std::string> written, removed, kept;
+  for (const Item& item : plan.items) {
+    if (item.change == Change::kReleased) kept.push_back(item.path);
+  }
   size_t next = 0;
   for (const Item& item : plan.items) {
     if (!Writes(item.change)) continue;
     const Staged& file = staged[next++];
+    step();
     if (renameat(staging.get(), file.name.c_str(), file.dirfd, file.target.c_str()) != 0) {
       return fail_commit(item.path, "write it");
     }
@@ -177,6 +208,7 @@ int UpdateTree(const TreeOptions& options, std::ostream& out, std::ostream& err)
   for (const Item& item : plan.items) {
     if (!Removes(item.change)) continue;
     const auto [dir, name] = SplitDir(item.path);
+    step();
     if (unlinkat(dirs.Open(dir).fd, name.c_str(), 0) != 0 && errno != ENOENT) {
       return fail_commit(item.path, "remove it");
     }
@@ -184,6 +216,7 @@ int UpdateTree(const TreeOptions& options, std::ostream& out, std::ostream& err)
     removed.push_back(item.path);
     emptied.insert(dir);
   }
+  step();
   if (final_index.empty()) {
     if (index.exists && unlinkat(root_fd, kIndexName, 0) != 0 && errno != ENOENT) {
       return fail_commit(kIndexName, "remove it");
@@ -192,6 +225,7 @@ int UpdateTree(const TreeOptions& options, std::ostream& out, std::ostream& err)
     return fail_commit(kIndexName, "write it");
   }
   // Directories left empty by removals go too, deepest first; a directory with anything else in it stays.
+  step();
   for (auto it = emptied.rbegin(); it != emptied.rend(); ++it) {
     for (std::string dir = *it; !dir.empty(); dir = SplitDir(dir).first) {
       const auto [parent, name] = SplitDir(dir);
@@ -200,6 +234,7 @@ int UpdateTree(const TreeOptions& options, std::ostream& out, std::ostream& err)
     }
   }
   syncfs(root_fd);
+  step();
   unlinkat(root_fd, kStagingName, AT_REMOVEDIR);
   SaveSeen(options.cache, plan.seen);
 
@@ -209,11 +244,19 @@ int UpdateTree(const TreeOptions& options, std::ostream& out, std::ostream& err)
     out << "removed " << Shown(options, removed[i]) << "\n";
   }
   if (removed.size() > kMaxListed) out << "... and " << removed.size() - kMaxListed << " more removed\n";
+  for (size_t i = 0; i < kept.size() && i < kMaxListed; ++i) {
+    out << "kept " << Shown(options, kept[i]) << ": no definition builds it any more, but it does not hold the "
+        << "bytes " << options.owner << " wrote there; it is no longer managed (remove it by hand if it is not "
+        << "needed)\n";
+  }
+  if (kept.size() > kMaxListed) out << "... and " << kept.size() - kMaxListed << " more kept\n";
   int acknowledged =
       std::count_if(plan.items.begin(), plan.items.end(), [](const Item& item) { return Guarded(item.change); });
   out << options.dir << "/: " << written.size() << " written";
   if (acknowledged > 0) out << " (" << acknowledged << " guarded, acknowledged with --force-overwrite)";
-  out << ", " << removed.size() << " removed, " << plan.unchanged << " unchanged\n";
+  out << ", " << removed.size() << " removed";
+  if (!kept.empty()) out << ", " << kept.size() << " kept";
+  out << ", " << plan.unchanged << " unchanged\n";
   ReportUnmanaged(options, plan, out);
   return 0;
 }
@@ -253,6 +296,9 @@ int CheckTree(const TreeOptions& options, std::ostream& out) {
       case Change::kMode:
         ++counts["mode"];
         break;
+      case Change::kReleased:
+        ++counts["kept"];
+        break;
       default:
         ++counts["in the way"];
         break;
@@ -264,9 +310,33 @@ int CheckTree(const TreeOptions& options, std::ostream& out) {
     ReportUnmanaged(options, plan, out);
     return 0;
   }
+  // How the index differs, beyond the new digests of the files the update writes (those go without saying).
+  std::set<std::string> writing;
+  for (const Item& item : plan.items) {
+    if (Writes(item.change)) writing.insert(item.path);
+  }
+  std::vector<std::string> added, dropped, redigested;
+  int written_digests = 0;
+  for (const auto& [path, claim] : plan.index) {
+    auto it = index.owners.find(path);
+    if (it == index.owners.end() || it->second.owner != claim.owner) {
+      added.push_back(path);
+    } else if (it->second.digests != claim.digests) {
+      if (writing.count(path)) {
+        ++written_digests;
+      } else {
+        redigested.push_back(path);
+      }
+    }
+  }
+  for (const auto& [path, claim] : index.owners) {
+    if (!plan.index.count(path)) dropped.push_back(path);
+  }
+  const bool show_index =
+      plan.index_stale && (!added.empty() || !dropped.empty() || !redigested.empty() || written_digests == 0);
   std::vector<std::string> summary;
   for (const auto& [what, count] : counts) summary.push_back(absl::StrCat(count, " ", what));
-  if (plan.index_stale) summary.push_back("the index is out of date");
+  if (show_index) summary.push_back("the index is out of date");
   out << options.dir << "/ is stale (" << options.owner << "): " << absl::StrJoin(summary, ", ") << "\n";
 
   int shown_diffs = 0, hidden_diffs = 0;
@@ -291,6 +361,10 @@ int CheckTree(const TreeOptions& options, std::ostream& out) {
         break;
       case Change::kMode:
         break;
+      case Change::kReleased:
+        out << "KEPT: " << shown << " (listed for " << options.owner << ", no definition builds it any more, but "
+            << item.detail << "; the update keeps it and stops managing it; --force-overwrite removes it)\n";
+        break;
       default:
         Explain(options, item, out);
         break;
@@ -300,20 +374,16 @@ int CheckTree(const TreeOptions& options, std::ostream& out) {
     }
   }
   if (hidden_diffs > 0) out << "\n(" << hidden_diffs << " more changed files; their diffs are not shown)\n";
-  if (plan.index_stale) {
-    std::vector<std::string> added, dropped;
-    for (const auto& [path, owner] : plan.index) {
-      auto it = index.owners.find(path);
-      if (it == index.owners.end() || it->second != owner) added.push_back(path);
-    }
-    for (const auto& [path, owner] : index.owners) {
-      if (!plan.index.count(path)) dropped.push_back(path);
-    }
+  if (show_index) {
     out << "\nINDEX: " << Shown(options, kIndexName) << " is out of date";
     if (!added.empty()) out << "; it does not list " << added.size() << " file(s) that " << options.owner << " writes";
     if (!dropped.empty()) out << "; it lists " << dropped.size() << " file(s) that are no longer managed";
+    if (!redigested.empty()) {
+      out << "; it lists " << redigested.size() << " file(s) without the digest of their bytes (an index written "
+          << "by hand or by an older rules_chronon)";
+    }
     out << "\n";
-    ListPaths(options, added.empty() ? dropped : added, out);
+    ListPaths(options, !added.empty() ? added : !dropped.empty() ? dropped : redigested, out);
   }
   out << "\n";
   ReportUnmanaged(options, plan, out);
@@ -339,7 +409,7 @@ absl::StatusOr<std::vector<ConfChange>> ChangedConfs(const TreeOptions& options)
   SaveSeen(options.cache, tree.plan.seen);
   std::vector<ConfChange> changes;
   for (const Item& item : tree.plan.items) {
-    if (item.change == Change::kMode) continue;
+    if (item.change == Change::kMode || item.change == Change::kReleased) continue;
     ConfChange change;
     change.path = item.path;
     change.built = !Removes(item.change);

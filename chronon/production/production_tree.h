@@ -1,10 +1,12 @@
 // The checked-in production/ tree against the built one: what `bazel run :<name>.update` writes and what
 // `bazel test :<name>_test` checks (chronon_production, rules/private/production.bzl).
 //
-// Ownership. `<dir>/.chronon_managed` (checked in) lists, one `<owner label>\t<path>` per line, the files each
-// chronon_production target manages. A target writes the files it builds and removes only files listed under its
-// own label; everything else under <dir> (OWNERS, README.md, a BUILD file, confs that compile.py or another target
-// wrote) is left alone and reported once as not managed. Two targets may share a directory: each owns its lines,
+// Ownership. `<dir>/.chronon_managed` (checked in) lists, one `<owner label>\t<path>\t<sha256>` per line, the files
+// each chronon_production target manages and the digest of the bytes it wrote. A target writes the files it builds
+// and removes only files listed under its own label that still hold bytes it wrote: a listed file with other bytes
+// (edited by hand, or claimed by a killed update before it was written) is kept and no longer listed, unless
+// --force-overwrite. Everything else under <dir> (OWNERS, README.md, a BUILD file, confs that compile.py or another
+// target wrote) is left alone and reported once as not managed. Two targets may share a directory: each owns its lines,
 // and a path that another target manages is an error. Git merge-conflict markers in the index are tolerated: the
 // union of both sides counts as managed, and the next update writes a clean index.
 //
@@ -12,7 +14,8 @@
 // file where a managed file or directory belongs is an error naming it, never followed. An update plans first and
 // writes nothing if any problem is found. It holds an flock(2) on <dir> (a second run waits; the check takes a
 // shared lock), stages every new file in `<dir>/.chronon_staging/`, flushes them with one syncfs(2), and then
-// renames them into place; the index is widened before and narrowed after. A kill at any moment leaves each file
+// renames them into place; the index is widened before (a changed file listed with its old and its new digest) and
+// narrowed after. A kill at any moment leaves each file
 // fully old or fully new, and the next run removes the staging directory and finishes the job.
 #ifndef CHRONON_PRODUCTION_TREE_H_
 #define CHRONON_PRODUCTION_TREE_H_

@@ -25,6 +25,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "chronon/production/production_tree.h"
+#include "chronon/common/sha256.h"
 #include "gtest/gtest.h"
 
 namespace chronon {
@@ -134,9 +135,12 @@ inline constexpr char kJoinPath[] = "joins/team/j.v1";
 inline constexpr char kStagingPath[] = "staging_queries/team/s.v1";
 
 inline constexpr char kHeader[] =
-    "# rules_chronon: the files in this directory that chronon_production targets manage, one\n"
-    "# `<target>\\t<path>` per line. `bazel run <target>.update` writes and removes only its own files;\n"
-    "# everything else here is left alone. Written by the update; keep it checked in.\n";
+    "# rules_chronon: the files here that chronon_production targets manage, `<target>\\t<path>\\t<sha256>`.\n"
+    "# `bazel run <target>.update` writes and removes only its own files, and removes one only while it\n"
+    "# holds the bytes it wrote (the sha256); all else is left alone. Written by the update; keep it checked in.\n";
+
+// SHA-256 of `bytes` in lowercase hex, as the index lists it.
+inline std::string Sha256(const std::string& bytes) { return Sha256Hex(bytes); }
 
 struct Result {
   int code = -1;
@@ -276,9 +280,13 @@ class ProductionTreeTest : public ::testing::Test {
     return names;
   }
 
-  std::string Index(const std::vector<std::pair<std::string, std::string>>& lines) const {
+  // The index listing `lines` (owner, path), each with the digest of the file now under production/.
+  std::string Index(const std::vector<std::pair<std::string, std::string>>& lines,
+                    const std::string& dir = "production") const {
     std::string text = kHeader;
-    for (const auto& [owner, path] : lines) absl::StrAppend(&text, owner, "\t", path, "\n");
+    for (const auto& [owner, path] : lines) {
+      absl::StrAppend(&text, owner, "\t", path, "\t", Sha256(Read(absl::StrCat(dir, "/", path))), "\n");
+    }
     return text;
   }
 

@@ -163,18 +163,35 @@ TEST_F(ProductionTreeTest, PathManagedByAnotherTargetIsAnErrorAndNothingIsWritte
   EXPECT_THAT(check.out, HasSubstr("MANAGED BY ANOTHER TARGET: production/joins/team/j.v1"));
 }
 
+// Finding 5 of issue 26: a chronon_production target renamed. The index lists its files under the old label; the
+// message names --take-over, which makes them the new target's (removing the old target's files no longer built).
+TEST_F(ProductionTreeTest, RenamedTargetTakesItsFilesOver) {
+  ASSERT_EQ(Update(Options({{kGroupByPath, kGroupBy}, {kStagingPath, kStagingQuery}}, false, "//:old")).code, 0);
+  const TreeOptions renamed = Options({{kGroupByPath, kGroupBy}}, false, "//:new");
+  const Result blocked = Update(renamed);
+  EXPECT_EQ(blocked.code, 1);
+  EXPECT_THAT(blocked.err, HasSubstr("when //:old was renamed to //:new or no longer exists, take its files over "
+                                     "with:\n  bazel run //:new.update -- --take-over=//:old\n"));
+  TreeOptions take_over = renamed;
+  take_over.take_over = {"//:old"};
+  const Result update = Update(take_over);
+  ASSERT_EQ(update.code, 0) << update.err;
+  EXPECT_THAT(update.out, HasSubstr("removed production/staging_queries/team/s.v1\n"));
+  EXPECT_EQ(Read("production/.chronon_managed"), Index({{"//:new", kGroupByPath}}));
+  EXPECT_EQ(Check(renamed).code, 0);
+  EXPECT_EQ(Update(renamed).code, 0);
+}
+
 // --- The index. ---
 
 TEST_F(ProductionTreeTest, ConflictedIndexCountsAsTheUnionAndIsRewritten) {
   const TreeOptions setup = Options({{kGroupByPath, kGroupBy}, {kOfflinePath, kOfflineGroupBy}, {kJoinPath, kJoin}});
   ASSERT_EQ(Update(setup).code, 0);
-  Write("production/.chronon_managed", absl::StrCat(kHeader,
-                                                    "//:production\tgroup_bys/team/g.v1\n"
-                                                    "<<<<<<< HEAD\n"
-                                                    "//:production\tgroup_bys/team/h.v1\n"
-                                                    "=======\n"
-                                                    "//:production\tjoins/team/j.v1\n"
-                                                    ">>>>>>> feature\n"));
+  auto line = [&](const std::string& path) {
+    return absl::StrCat("//:production\t", path, "\t", Sha256(Read(absl::StrCat("production/", path))), "\n");
+  };
+  Write("production/.chronon_managed", absl::StrCat(kHeader, line(kGroupByPath), "<<<<<<< HEAD\n", line(kOfflinePath),
+                                                    "=======\n", line(kJoinPath), ">>>>>>> feature\n"));
   // Both sides' files are managed: without their definitions, both go; nothing is reported as unmanaged.
   const TreeOptions options = Options({{kGroupByPath, kGroupBy}});
   const Result check = Check(options);
@@ -228,9 +245,10 @@ TEST_F(ProductionTreeTest, MalformedIndexLineIsAnErrorNamingIt) {
 }
 
 TEST_F(ProductionTreeTest, IndexPathsOutsideTheKindsAreRejected) {
-  for (const char* bad :
-       {"//:production\t../../etc/passwd\n", "//:production\tgroup_bys/../../x\n", "//:production\tOWNERS\n",
-        "\tgroup_bys/team/g.v1\n", "//:production\tgroup_bys/team/g.v1\textra\n"}) {
+  for (const char* bad : {"//:production\t../../etc/passwd\n", "//:production\tgroup_bys/../../x\n",
+                          "//:production\tOWNERS\n", "\tgroup_bys/team/g.v1\n",
+                          "//:production\tgroup_bys/team/g.v1\textra\n", "//:production\tstaging_queries/OWNERS\n",
+                          "//:production\tjoins/team/sub/x.v1\n", "//:production\tgroup_bys/team/g.v1\tABCD\n"}) {
     Write("production/.chronon_managed", bad);
     const Result update = Update(Options({{kGroupByPath, kGroupBy}}));
     EXPECT_EQ(update.code, 1) << bad;
@@ -249,6 +267,40 @@ TEST_F(ProductionTreeTest, PathListedForTwoOwnersIsAnError) {
   EXPECT_EQ(update.code, 1);
   EXPECT_THAT(update.err, HasSubstr("production/.chronon_managed:7:1: error: group_bys/team/g.v1 is listed for "
                                     "both //:production and //other:production"));
+}
+
+// Finding 9 of issue 26: an index line added by hand claims a file that compile.py wrote (or that someone edited).
+// Without --force-overwrite it is kept, reported, and no longer listed; with it, it goes.
+TEST_F(ProductionTreeTest, FileListedByHandIsKeptUnlessForced) {
+  ASSERT_EQ(Update(Options({{kGroupByPath, kGroupBy}})).code, 0);
+  Write("production/staging_queries/legacy/old_sq.v1", kStagingQuery);  // compile.py's
+  Write("production/.chronon_managed",
+        absl::StrCat(Read("production/.chronon_managed"), "//:production\tstaging_queries/legacy/old_sq.v1\n"));
+  const TreeOptions options = Options({{kGroupByPath, kGroupBy}});
+  const Result check = Check(options);
+  EXPECT_EQ(check.code, 1);
+  EXPECT_THAT(check.out, HasSubstr("KEPT: production/staging_queries/legacy/old_sq.v1 (listed for //:production, "
+                                   "no definition builds it any more, but the index lists it without the digest"));
+  const Result update = Update(options);
+  ASSERT_EQ(update.code, 0) << update.err;
+  EXPECT_THAT(update.out, HasSubstr("kept production/staging_queries/legacy/old_sq.v1: no definition builds it"));
+  EXPECT_THAT(update.out, HasSubstr("0 written, 0 removed, 1 kept, 1 unchanged"));
+  EXPECT_EQ(Read("production/staging_queries/legacy/old_sq.v1"), kStagingQuery);
+  EXPECT_EQ(Read("production/.chronon_managed"), Index({{"//:production", kGroupByPath}}));
+  EXPECT_EQ(Check(options).code, 0);
+
+  // A managed file edited by hand, whose definition then goes: kept too; --force-overwrite removes it.
+  ASSERT_EQ(Update(Options({{kGroupByPath, kGroupBy}, {kStagingPath, kStagingQuery}})).code, 0);
+  Write("production/staging_queries/team/s.v1", "edited by hand\n");
+  const std::string index = Read("production/.chronon_managed");
+  const Result kept = Update(options);
+  ASSERT_EQ(kept.code, 0) << kept.err;
+  EXPECT_EQ(Read("production/staging_queries/team/s.v1"), "edited by hand\n");
+  Write("production/.chronon_managed", index);
+  const Result forced = Update(Options({{kGroupByPath, kGroupBy}}, /*force=*/true));
+  ASSERT_EQ(forced.code, 0) << forced.err;
+  EXPECT_THAT(forced.out, HasSubstr("removed production/staging_queries/team/s.v1\n"));
+  EXPECT_FALSE(Exists("production/staging_queries/team/s.v1"));
 }
 
 }  // namespace

@@ -77,7 +77,7 @@ TEST_F(ProductionTreeTest, NestedDirectoryAndOtherLabelsAppearInMessages) {
   EXPECT_THAT(check.out, HasSubstr("bazel run //sub:prod.update\n"));
   ASSERT_EQ(Update(options).code, 0);
   EXPECT_EQ(Read("sub/production/group_bys/team/g.v1"), kGroupBy);
-  EXPECT_EQ(Read("sub/production/.chronon_managed"), Index({{"//sub:prod", kGroupByPath}}));
+  EXPECT_EQ(Read("sub/production/.chronon_managed"), Index({{"//sub:prod", kGroupByPath}}, "sub/production"));
 }
 
 TEST_F(ProductionTreeTest, NoDefinitionsAndNoDirectoryWritesNothing) {
@@ -298,12 +298,12 @@ TEST_F(ProductionTreeTest, CheckCapsTheNumberOfDiffs) {
 
 TEST(ParseManifestTest, ReadsPathsAndBuiltFiles) {
   absl::StatusOr<std::vector<ManifestEntry>> entries =
-      ParseManifest("group_bys/team/g.v1\tbazel-out/k8/bin/g.json\n\njoins/t/sub/j.v1\tj.json\n");
+      ParseManifest("group_bys/team/g.v1\tbazel-out/k8/bin/g.json\n\njoins/t/j.v1\tj.json\n");
   ASSERT_TRUE(entries.ok()) << entries.status();
   ASSERT_EQ(entries->size(), 2u);
   EXPECT_EQ((*entries)[0].path, "group_bys/team/g.v1");
   EXPECT_EQ((*entries)[0].built, "bazel-out/k8/bin/g.json");
-  EXPECT_EQ((*entries)[1].path, "joins/t/sub/j.v1");
+  EXPECT_EQ((*entries)[1].path, "joins/t/j.v1");
   EXPECT_EQ((*entries)[1].built, "j.json");
   EXPECT_TRUE(ParseManifest("")->empty());
 }
@@ -316,6 +316,8 @@ TEST(ParseManifestTest, RejectsBadLines) {
            "models/team/m.v1\tm.json\n",            // not a kind of conf
            "OWNERS\tOWNERS\n",                      // not under a kind
            "group_bys\tg.json\n",                   // the kind alone
+           "staging_queries/OWNERS\tg.json\n",      // no team: compile.py never writes there
+           "joins/t/sub/j.v1\tj.json\n",            // deeper than <kind>/<team>/<name>
            "group_bys/../joins/x\tx.json\n",        // `..`
            "group_bys/team/..\tx.json\n",
            "joins/./team/x\tx.json\n",  // `.`

@@ -24,6 +24,9 @@ struct TreeOptions {
   std::string owner;          // label of the chronon_production target, as recorded in the index
   std::string update_target;  // label of its update target, for the commands the messages print
   bool force_overwrite = false;
+  // Labels whose lines in the index become `owner`'s (`--take-over=`): after a chronon_production target is renamed,
+  // the index still lists its files under the old label, and nothing else can take them over.
+  std::vector<std::string> take_over;
   std::vector<ManifestEntry> entries;
   // The stat cache, a file outside the tree ("" for none): files whose stat and whose built file's stat are as
   // they were when an earlier run found them identical are not read again (git's index does the same).

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds the fuzz targets, replays every past finding (tests/fuzz/regressions/), then fuzzes chronon::Compile for
-# five sixths of SECONDS (default 60) from the seed corpus plus what earlier runs kept, and chronon::TeamConfig
-# (teams.json) for the other sixth at the same time, on the second core. Fails on any crash, leak, UB, timeout (10 s
+# Builds the fuzz targets, replays every past finding (tests/fuzz/regressions/, plan_regressions/), then fuzzes
+# chronon::Compile for five sixths of SECONDS (default 60) from the seed corpus plus what earlier runs kept, and
+# chronon::TeamConfig (teams.json) for the other sixth at the same time, on the second core, then the index and plan
+# readers (plan_fuzzer.cc) for as long again on that core. Fails on any crash, leak, UB, timeout (10 s
 # per input) or out-of-memory (2 GB); the input is left in $FUZZ_OUT/artifacts/.
 # usage: tests/fuzz/run.sh [SECONDS]
 set -euo pipefail
@@ -25,6 +26,26 @@ if [[ ! -f $teams_fuzzer || $root/chronon/compiler/teams.cc -nt $teams_fuzzer ||
   "${CXX:-clang++-14}" -std=c++17 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=undefined -I"$root" "$root/chronon/compiler/teams.cc" "$here/teams_fuzzer.cc" -o "$teams_fuzzer" -labsl_strings -labsl_int128 -labsl_throw_delegate
 fi
+# The update's and the plan's readers (issue 26): the ownership index and a changed conf's bytes through the plan
+# (tests/fuzz/plan_fuzzer.cc), built like the teams one, run after it on the second core.
+plan_fuzzer=$out/plan_fuzzer
+plan_sources=(plan/plan plan/plan_report plan/plan_semantic_hash production/confs compiler/validate common/diagnostics
+  production/production_tree production/production_changes production/production_files production/production_index
+  production/production_report common/unified_diff common/files)
+plan_stale=0
+[[ -f $plan_fuzzer && ! $here/plan_fuzzer.cc -nt $plan_fuzzer ]] || plan_stale=1
+for f in "${plan_sources[@]}"; do [[ $root/chronon/$f.cc -nt $plan_fuzzer ]] && plan_stale=1; done
+for f in "$root"/chronon/*/*.h; do [[ $f -nt $plan_fuzzer ]] && plan_stale=1; done
+if ((plan_stale)); then
+  mkdir -p "$out/gen/chronon"
+  [[ -f $out/gen/chronon/api.pb.cc ]] || protoc --proto_path="$root" --cpp_out="$out/gen" "$root/chronon/api.proto"
+  absl=$(sed -n '/^_ABSL_LIBS = \[/,/^\]/s/^ *"\([a-z0-9_]*\)",$/-labsl_\1/p' "$root/rules/repositories.bzl")
+  # shellcheck disable=SC2086
+  "${CXX:-clang++-14}" -std=c++17 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
+    -fno-sanitize-recover=undefined -I"$out/gen" -I"$root" "$out/gen/chronon/api.pb.cc" \
+    $(printf "$root/chronon/%s.cc " "${plan_sources[@]}") "$here/plan_fuzzer.cc" -o "$plan_fuzzer" \
+    -lprotobuf $absl -lcrypto -lpthread
+fi
 teams_seeds=$(mktemp -d)
 for f in "$root/examples/teams.json" "$root/tests/sample/teams.json" "$root/tests/errors/"*teams*.json; do
   cp "$f" "$teams_seeds/$(echo "${f#"$root"/}" | tr / _)"
@@ -43,9 +64,22 @@ if ! "$fuzzer" "${flags[@]}" "$here"/regressions/* >"$log" 2>&1; then
 fi
 # Both fuzzers are single-threaded: the teams.json one runs on the second core beside the first seconds of the
 # compiler's.
-"$teams_fuzzer" -timeout=10 -rss_limit_mb=2048 -max_len=4096 -artifact_prefix="$out/artifacts/" \
-  -max_total_time=$((teams_seconds > 0 ? teams_seconds : 1)) "$out/teams_corpus" "$teams_seeds" \
-  >"$out/teams_run.log" 2>&1 &
+echo "replaying $(ls "$here/plan_regressions" | wc -l) past findings of the plan fuzzer"
+if ! "$plan_fuzzer" "$here"/plan_regressions/* >"$out/plan_run.log" 2>&1; then
+  tail -n 40 "$out/plan_run.log"
+  echo "FAIL: a past finding of the plan fuzzer fails again; see $out/plan_run.log"
+  exit 1
+fi
+mkdir -p "$out/plan_corpus"
+# The teams.json fuzzer, then the plan's, on the second core; the teams log ends with the plan's exit status.
+(
+  "$teams_fuzzer" -timeout=10 -rss_limit_mb=2048 -max_len=4096 -artifact_prefix="$out/artifacts/" \
+    -max_total_time=$((teams_seconds > 0 ? teams_seconds : 1)) "$out/teams_corpus" "$teams_seeds" \
+    >"$out/teams_run.log" 2>&1 || exit 1
+  "$plan_fuzzer" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -artifact_prefix="$out/artifacts/" \
+    -max_total_time=$((teams_seconds > 0 ? teams_seconds : 1)) "$out/plan_corpus" "$here/plan_regressions" \
+    >"$out/plan_run.log" 2>&1 || exit 2
+) &
 teams_pid=$!
 # The kept corpus ($out/corpus) grows across runs; the seeds are read but not copied into it.
 status=0
@@ -53,6 +87,12 @@ status=0
 grep -E '^(INFO: seed corpus|#[0-9]+.*DONE|Done |stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb))' "$log" || true
 teams_status=0
 wait "$teams_pid" || teams_status=$?
+if [[ $teams_status -eq 2 ]]; then
+  grep -vE '^#[0-9]+' "$out/plan_run.log" | tail -n 60
+  echo "FAIL: the plan fuzzer found a problem; the input is in $out/artifacts/"
+  exit 1
+fi
+echo "plan fuzzer ($teams_seconds s): $(grep -E '^Done [0-9]+ runs' "$out/plan_run.log" | tail -1), no finding"
 if [[ $teams_status -ne 0 ]]; then
   grep -vE '^#[0-9]+' "$out/teams_run.log" | tail -n 60
   echo "FAIL: the teams.json fuzzer found a problem (exit $teams_status); the input is in $out/artifacts/"

@@ -208,3 +208,79 @@ for target in undeclared_input writes_outside; do
   echo "//broken:$target: fails on the remote executor ($(grep -o -m1 -E '(No such file or directory|Read-only file system)' "$tmp/$target.remote")), builds as a local spawn"
 done
 [[ -e $tmp/leaked ]] || fail "the local spawn of //broken:writes_outside did not write $tmp/leaked"
+
+# --- 5. which tool runs where, when the executor's platform differs from the host's. One machine cannot have two
+# platforms, so this is checked on the choice Bazel makes: an execution platform `executor` (linux aarch64, registered
+# first, as a team's remote platform is) and two toolchains over copies of the same binaries, `exec/` for the
+# executor and `host/` for this machine (linux x86_64). The compiles and the `.columns` listing must take the
+# executor's tools; `.update`, `.plan` and `_test`, which run here, the host's. (The actions run locally: the copies
+# are x86_64 whatever the platform says.)
+sed -i '/extra_toolchains=\/\/release_tools:toolchain/d' "$ws/.bazelrc"
+mkdir -p "$ws/split/exec" "$ws/split/host"
+cp "$ws/release_tools/chronon_compiler" "$ws/release_tools/chronon_conf_tool" "$ws/split/exec/"
+cp "$ws/release_tools/chronon_compiler" "$ws/release_tools/chronon_conf_tool" "$ws/split/host/"
+cat >"$ws/split/BUILD" <<'BUILD'
+load("@rules_chronon//rules:defs.bzl", "chronon_toolchain")
+
+platform(
+    name = "executor",
+    constraint_values = [
+        "@platforms//os:linux",
+        "@platforms//cpu:aarch64",
+    ],
+)
+
+[chronon_toolchain(
+    name = where + "_tools",
+    compiler = where + "/chronon_compiler",
+    conf_tool = where + "/chronon_conf_tool",
+) for where in ("exec", "host")]
+
+toolchain(
+    name = "exec",
+    exec_compatible_with = [
+        "@platforms//os:linux",
+        "@platforms//cpu:aarch64",
+    ],
+    toolchain = ":exec_tools",
+    toolchain_type = "@rules_chronon//chronon:toolchain_type",
+)
+
+toolchain(
+    name = "host",
+    exec_compatible_with = [
+        "@platforms//os:linux",
+        "@platforms//cpu:x86_64",
+    ],
+    toolchain = ":host_tools",
+    toolchain_type = "@rules_chronon//chronon:toolchain_type",
+)
+BUILD
+columns=//joins/unit_test:sample_join.v1.columns
+(cd "$ws" && bazel build --extra_execution_platforms=//split:executor --extra_toolchains=//split:exec,//split:host \
+  --execution_log_json_file="$tmp/split.log" //:production.update //:production.plan //:production_test "$columns" \
+  >"$tmp/split.out" 2>&1) || { cat "$tmp/split.out" >&2; fail "the build with an executor platform failed"; }
+python3 - "$tmp/split.log" >"$tmp/split.tools" <<'PY'
+import collections, json, sys
+text, decoder, pos, tools = open(sys.argv[1]).read(), json.JSONDecoder(), 0, collections.Counter()
+while True:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    if pos >= len(text):
+        break
+    spawn, pos = decoder.raw_decode(text, pos)
+    if spawn.get("mnemonic", "").startswith("Chronon"):
+        tools["%s %s" % (spawn["mnemonic"], spawn["commandArgs"][0])] += 1
+for tool, n in sorted(tools.items()):
+    print(n, tool)
+PY
+sed 's/^/split: /' "$tmp/split.tools"
+grep -q ' ChrononCompile split/exec/chronon_compiler$' "$tmp/split.tools" || fail "the compiles did not take the executor's compiler"
+grep -q ' ChrononColumns split/exec/chronon_conf_tool$' "$tmp/split.tools" || fail "the columns listing did not take the executor's conf tool"
+! grep -q ' split/host/' "$tmp/split.tools" || fail "a build action took the host's tools"
+bin=$(cd "$ws" && bazel info bazel-bin 2>/dev/null)
+for launcher in production.update.sh production.plan.sh production_test.sh; do
+  tool=$(grep -o 'split/[a-z]*/chronon_conf_tool' "$bin/$launcher" || true)
+  echo "split: //:${launcher%.sh} runs $tool"
+  [[ $tool == split/host/chronon_conf_tool ]] || fail "//:${launcher%.sh} runs $tool, not the host's conf tool"
+done

@@ -8,7 +8,9 @@
 #  3. one GroupBy edited: exactly it and the Joins that use it (found from the textprotos' refs, not from Bazel)
 #     executed remotely;
 #  4. deliberately broken rules: an action reading an undeclared input, and one writing outside its directory, both
-#     succeed as local spawns (so this can fail) and fail on the remote executor.
+#     succeed as local spawns (so this can fail) and fail on the remote executor;
+#  5. which tool runs where: with an execution platform of another CPU registered first, the compiles take that
+#     platform's tools and `.update`, `.plan` and `_test` (which run here) the host's.
 # The workspace keeps its .bazelrc (README's: persistent workers, 32 jobs); the remote flags are what a user adds.
 # No --disk_cache: the remote worker is the only cache in play.
 set -euo pipefail

@@ -5,7 +5,7 @@
 #               remote_worker.sh): the CI-machine figure, expected 0 actions executed
 #   http-cache  the same against nginx (WebDAV) as an HTTP remote cache (the README's figure)
 #   local-cold  fresh output base, no cache: the compiles in the local persistent worker (README's .bazelrc)
-#   remex-cold  fresh output base, --remote_executor on an empty CAS (a restarted worker): every compile remote
+#   remex-cold  fresh output base, --remote_executor on an empty CAS (a second worker): every compile remote
 #   remex-warm  fresh output base, --remote_executor, warm remote cache
 # Each build is a fresh output base (`bazel --output_base=...`: Bazel's server starts, loads and analyses; the
 # install base is shared), timed from the command's start to its end; "executed" counts the spawns of the execution
@@ -25,8 +25,10 @@ joins=${4:-20}
 tmp=$(mktemp -d)
 repo=$tmp/repo
 nginx_pid=
+cache_worker_pid=
 cleanup() {
   stop_remote_worker
+  [[ -n $cache_worker_pid ]] && kill "$cache_worker_pid" 2>/dev/null && wait "$cache_worker_pid" 2>/dev/null
   [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
   rm -rf "$tmp"
 }
@@ -34,9 +36,13 @@ trap cleanup EXIT
 
 python3 "$ROOT/tools/bench/gen_repo.py" "$repo" "$teams" "$gbs" "$joins" --rules="$ROOT" >/dev/null
 use_release_toolchain "$repo" >/dev/null
-start_remote_worker "$tmp/worker"
+# The cache worker lives through the run; each remex-cold case starts a second one with an empty CAS.
+start_remote_worker "$tmp/cache_worker"
+cache_worker_pid=$remote_worker_pid
+cache_url=$remote_worker_url
+remote_worker_pid=
 start_nginx "$tmp/nginx" "$tmp/nginx/cache" dav
-echo "bench repo: $teams teams x $gbs GroupBys x $joins Joins; remote worker $remote_worker_url, nginx $nginx_url"
+echo "bench repo: $teams teams x $gbs GroupBys x $joins Joins; remote worker $cache_url, nginx $nginx_url"
 echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/Mem:/ {print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "bazel: $(bazel --version 2>/dev/null) (package $(dpkg-query -W -f='${Version}' bazel-bootstrap))"
 
@@ -67,9 +73,8 @@ PY
   echo "  $case: $(tail -n 1 "$tmp/$case") (s, executed, spawns); $(grep -o '[0-9]* processes:.*' "$tmp/out")"
 }
 
-grpc=(--remote_cache="$remote_worker_url")
+grpc=(--remote_cache="$cache_url")
 http=(--remote_cache="$nginx_url")
-remex=(--remote_executor="$remote_worker_url")
 echo "warming both caches (not counted)"
 fresh warm-grpc "${grpc[@]}"
 fresh warm-http "${http[@]}"
@@ -80,10 +85,10 @@ for i in $(seq "$runs"); do
     if [[ $c == grpc ]]; then fresh grpc-cache "${grpc[@]}"; else fresh http-cache "${http[@]}"; fi
   done
   fresh local-cold
-  # An empty CAS and action cache: a new worker with fresh directories.
+  # An empty CAS and action cache: a second worker with fresh directories.
   stop_remote_worker
-  rm -rf "$tmp/worker"
-  start_remote_worker "$tmp/worker"
+  rm -rf "$tmp/exec_worker"
+  start_remote_worker "$tmp/exec_worker"
   remex=(--remote_executor="$remote_worker_url")
   fresh remex-cold "${remex[@]}"
   fresh remex-warm "${remex[@]}"
@@ -100,4 +105,9 @@ secs = [float(r[0]) for r in rows]
 executed = sorted({"%s of %s" % (r[1], r[2]) for r in rows})
 print("| %s | %.2f s | %.2f s | %s |" % (sys.argv[1], min(secs), statistics.median(secs), ", ".join(executed)))
 PY
+done
+# Where an HTTP cache miss comes from: nginx's answers to Bazel's uploads (PUT) and lookups (GET), by status.
+echo
+for method in PUT GET; do
+  echo "nginx $method answers: $(awk -v m="\"$method" '$6 == m {print $9}' "$tmp/nginx/access.log" | sort | uniq -c | tr -s ' ' | tr '\n' ';')"
 done

@@ -29,7 +29,6 @@ cache_worker_pid=
 cleanup() {
   stop_remote_worker
   [[ -n $cache_worker_pid ]] && kill "$cache_worker_pid" 2>/dev/null && wait "$cache_worker_pid" 2>/dev/null
-  true
   [[ -n $nginx_pid ]] && kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null
   rm -rf "$tmp"
 }

@@ -12,6 +12,8 @@ packages=(
   libgtest-dev libgmock-dev  # GoogleTest 1.12
   bazel-skylib           # skylib 1.0.3 for rule tests
   nginx-light            # a real HTTP remote cache on loopback, for the cache tests
+  bazel-bootstrap-source # Bazel's reference remote worker (src/tools/remote/): a real REAPI server for the remote tests
+  default-jdk-headless   # javac for that worker (bazel-bootstrap depends on it already; the harness needs it by name)
   git
   clang-14 libclang-rt-14-dev  # the libFuzzer target (tests/fuzz/): clang 14 with the fuzzer/ASan/UBSan runtimes
   strace                 # tests/integration/never_executes_test.sh traces what the compiler runs and opens

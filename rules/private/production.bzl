@@ -1,5 +1,6 @@
 """chronon_production: the `production/` tree that Chronon's run.py reads, built, written back and checked."""
 
+load("@local_config_platform//:constraints.bzl", "HOST_CONSTRAINTS")
 load(":providers.bzl", "ChrononInfo")
 load(":shell.bzl", "shell_quote")
 load(":toolchain.bzl", "TOOLCHAIN_TYPE", "chronon_tools")
@@ -190,11 +191,18 @@ def chronon_production(name, deps, dir = "production", checked_in = True, assemb
     chronon_production_tree(name = name, deps = deps, assemble = assemble, visibility = visibility, **kwargs)
     if not checked_in:
         return
+
+    # `.update`, `.plan` and `_test` run the conf tool on the machine that runs Bazel (`bazel run`, and a `local`
+    # test), never on a remote executor. Their toolchain is resolved for their execution platform; pinning it to the
+    # host's constraints makes that the host platform, so they get the host's conf tool even when the first
+    # execution platform is a remote one of another OS or CPU (a macOS laptop with Linux executors). The compile
+    # actions keep Bazel's choice: the executor's tools. docs/remote.md.
     chronon_production_update(
         name = name + ".update",
         tree = ":" + name,
         dir = dir,
         update_target = name + ".update",
+        exec_compatible_with = HOST_CONSTRAINTS,
         tags = ["manual"],
     )
     chronon_production_plan(
@@ -202,6 +210,7 @@ def chronon_production(name, deps, dir = "production", checked_in = True, assemb
         tree = ":" + name,
         dir = dir,
         update_target = name + ".update",
+        exec_compatible_with = HOST_CONSTRAINTS,
         tags = ["manual"],
     )
 
@@ -209,6 +218,7 @@ def chronon_production(name, deps, dir = "production", checked_in = True, assemb
     # it, cannot break the build), so it runs locally and is never cached: `local` and `external`.
     test_kwargs = dict(kwargs)
     test_kwargs["tags"] = kwargs.get("tags", []) + ["local", "external"]
+    test_kwargs.setdefault("exec_compatible_with", HOST_CONSTRAINTS)
     build_files = native.glob(["BUILD.bazel", "BUILD"], allow_empty = True)
     chronon_production_test(
         name = name + "_test",

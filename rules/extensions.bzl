@@ -15,7 +15,6 @@ Abseil, nlohmann-json and dtl under /usr, as in WORKSPACE mode; protobuf is the 
 """
 
 load("@bazel_tools//tools/build_defs/repo:http.bzl", "http_archive")
-load("//rules:repositories.bzl", "chronon_system_libs")
 load("//rules/private:prebuilt.bzl", "PREBUILT_TOOLS")
 load("//rules/private:team_config.bzl", "chronon_team_config")
 
@@ -41,7 +40,6 @@ def _chronon_impl(mctx):
             for tag in mod.tags.teams:
                 teams_json = tag.teams_json
     chronon_team_config(name = "chronon_teams", teams_json = teams_json)
-    chronon_system_libs(name = "chronon_system_libs")
     tools = PREBUILT_TOOLS.get("linux_x86_64")
     if tools:
         http_archive(

@@ -89,8 +89,12 @@ void Importer::Generate() {
   result_.workspace["WORKSPACE"] =
       absl::StrCat("workspace(name = \"", options_.workspace_name,
                    "\")\n\nlocal_repository(\n    name = \"rules_chronon\",\n    path = \"", options_.rules,
-                   "\",\n)\n\nload(\"@rules_chronon//rules:repositories.bzl\", \"rules_chronon_dependencies\", "
-                   "\"rules_chronon_register_toolchains\")\n\n"
+                   "\",\n)\n\nload(\n    \"@rules_chronon//rules:repositories.bzl\",\n"
+                   "    \"rules_chronon_dependencies\",\n    \"rules_chronon_offline_dependencies\",\n"
+                   "    \"rules_chronon_register_toolchains\",\n)\n\n"
+                   "# Offline: protobuf, Abseil, nlohmann-json and dtl from Debian's packages under /usr (with network, "
+                   "declare\n# the real repositories instead; docs/install.md).\n"
+                   "rules_chronon_offline_dependencies()\n\n"
                    "# The compiler built from the rules' sources: a local_repository of a checkout has no prebuilt "
                    "one.\nrules_chronon_dependencies(compiler = \"source\")\n\n"
                    "rules_chronon_register_toolchains(compiler = \"source\")\n");

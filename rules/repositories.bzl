@@ -366,7 +366,7 @@ def rules_chronon_offline_dependencies():
 
 # buildifier: disable=unnamed-macro
 def rules_chronon_register_toolchains(compiler = "prebuilt"):
-    """Registers the chronon_toolchain the rules run (toolchain type `@rules_chronon//chronon:toolchain_type`).
+    """Registers the chronon_toolchain the rules run (toolchain type `@rules_chronon//chronon/toolchain:toolchain_type`).
 
     Call it from your WORKSPACE after rules_chronon_dependencies(). A toolchain the workspace registers before it
     (`register_toolchains(...)`) takes precedence.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every diagnostic id the compiler can report is documented in docs/diagnostics.md, and every documented id is
 # still used: ids are the kebab-case string literals of chronon/*.cc (tests excluded); the catalogue's are its
-# "### `id`" headings.
+# "### `id`" headings. The ids rules/private/team_config.bzl writes (passed after the sources) count too.
 # Run by Bazel from the workspace root with the goldens in its runfiles (tests/errors/*.stderr).
 set -euo pipefail
 catalogue=$1

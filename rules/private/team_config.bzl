@@ -66,9 +66,58 @@ def _is_package_name(team):
 
 _TEAM_NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-."
 
+def _workspace_root(rctx):
+    """The main workspace's directory, or None.
+
+    Bazel 4.2.3's repository_ctx has no workspace_root; the output base's DO_NOT_BUILD_HERE file holds it (Bazel
+    writes it in every output base, in every version since 0.x). Read only to check that teams.json and its package
+    exist before rctx.path() of its label, which fails the fetch with a bare Starlark traceback ("Not a regular
+    file", "Unable to load package") when either is missing.
+    """
+    marker = rctx.path("../../DO_NOT_BUILD_HERE")
+    if not marker.exists:
+        return None
+    root = rctx.read(marker).strip()
+    return root if root and rctx.path(root).exists else None
+
+def _missing_teams_json(rctx, label, source):
+    """A message naming the fix when teams.json or its package is missing, else None."""
+    if label.workspace_name:
+        return None  # a file of another repository: Bazel reports it
+    root = _workspace_root(rctx)
+    if not root:
+        return None
+    package_dir = root + ("/" + label.package if label.package else "")
+    call = "rules_chronon_dependencies(teams_json = ...)"
+    if not rctx.path(package_dir + "/BUILD").exists and not rctx.path(package_dir + "/BUILD.bazel").exists:
+        where = "the workspace root" if not label.package else "//" + label.package
+        return struct(id = "teams-json-no-package", message = (
+            "{source} is in no Bazel package: {where} ({dir}) has no BUILD file. Create an empty BUILD file there " +
+            "(next to {name}), or point {call} at a teams.json inside a package; then run `bazel sync " +
+            "--only=chronon_teams`"
+        ).format(source = source, where = where, dir = package_dir, name = label.name, call = call))
+    if not rctx.path(package_dir + "/" + label.name).exists:
+        return struct(id = "teams-json-missing", message = (
+            "there is no {source} ({path}): rules_chronon_dependencies() reads the teams of the workspace from it. " +
+            "Create it (a JSON object of teams, each with a \"namespace\"; README, \"teams.json\"), or point {call} " +
+            "at another file (None: no teams); then run `bazel sync --only=chronon_teams`"
+        ).format(source = source, path = package_dir + "/" + label.name, call = call))
+    return None
+
 def _team_config_impl(rctx):
     files = []
-    if rctx.attr.teams_json:
+    missing = _missing_teams_json(rctx, rctx.attr.teams_json, "") if rctx.attr.teams_json else None
+    if missing:
+        # Every definition reports it in compiler format (line 0: the file as a whole), as for a syntax error.
+        label = rctx.attr.teams_json
+        source = (label.package + "/" if label.package else "") + label.name
+        missing = _missing_teams_json(rctx, label, source)
+        rctx.file("all_teams.json", _ordered_json({
+            "$source": source,
+            "$errors": [{"line": 0, "column": 0, "id": missing.id, "message": missing.message}],
+        }) + "\n")
+        files.append("all_teams.json")
+    elif rctx.attr.teams_json:
         label = rctx.attr.teams_json
         source = (label.package + "/" if label.package else "") + label.name
         text = rctx.read(rctx.path(label))

@@ -279,8 +279,8 @@ def _check_compiler(function, compiler):
 
 # WORKSPACE functions by convention (like rules_go's go_rules_dependencies), called once: no `name`.
 # buildifier: disable=unnamed-macro
-def rules_chronon_dependencies(teams_json = "@//:teams.json", compiler = "prebuilt"):
-    """Declares the repositories of rules_chronon itself: `@chronon_teams`.
+def rules_chronon_dependencies(teams_json = "@//:teams.json", compiler = "prebuilt", register_toolchains = True):
+    """Declares the repositories of rules_chronon itself (`@chronon_teams`) and registers its toolchains.
 
     It declares no repository that another rule set or Bazel owns (`rules_cc`, `rules_java`, `bazel_skylib`,
     `com_google_protobuf`, ...), so a workspace's own win wherever they are declared. For building the compiler
@@ -294,13 +294,21 @@ def rules_chronon_dependencies(teams_json = "@//:teams.json", compiler = "prebui
         C++ toolchain, protobuf or Abseil. `source`: the compiler is built from source, against
         `@com_google_protobuf`, `@com_google_absl`, `@nlohmann_json` and `@dtl`, which the workspace declares.
         Pass the same value to rules_chronon_register_toolchains().
+      register_toolchains: also register the toolchains of `compiler`, as rules_chronon_register_toolchains() does
+        (True, the default since 0.2.0). So a WORKSPACE written for 0.0.x, which called only this function, keeps
+        building instead of failing with `no matching toolchains found`. A toolchain of your own for
+        `@rules_chronon//chronon/toolchain:toolchain_type` wins if you register it before this call; False leaves the
+        registration to you.
     """
     _check_compiler("rules_chronon_dependencies", compiler)
     maybe(
         chronon_team_config,
         name = "chronon_teams",
         teams_json = teams_json,
+        compiler = compiler,
     )
+    if register_toolchains:
+        rules_chronon_register_toolchains(compiler = compiler)
 
 # buildifier: disable=unnamed-macro
 def rules_chronon_offline_dependencies():
@@ -368,8 +376,9 @@ def rules_chronon_offline_dependencies():
 def rules_chronon_register_toolchains(compiler = "prebuilt"):
     """Registers the chronon_toolchain the rules run (toolchain type `@rules_chronon//chronon/toolchain:toolchain_type`).
 
-    Call it from your WORKSPACE after rules_chronon_dependencies(). A toolchain the workspace registers before it
-    (`register_toolchains(...)`) takes precedence.
+    rules_chronon_dependencies() calls it (unless `register_toolchains = False`); calling it again after with the same
+    `compiler` changes nothing. A toolchain the workspace registers before (`register_toolchains(...)`) takes
+    precedence.
 
     Args:
       compiler: `prebuilt` (default): `@rules_chronon//toolchains:prebuilt_linux_x86_64`, the static binaries of
@@ -377,6 +386,11 @@ def rules_chronon_register_toolchains(compiler = "prebuilt"):
         the compiler built from source (needs rules_chronon_dependencies(compiler = "source")).
     """
     _check_compiler("rules_chronon_register_toolchains", compiler)
+    teams = native.existing_rule("chronon_teams")
+    if teams and teams.get("compiler") and teams["compiler"] != compiler:
+        fail(("rules_chronon_register_toolchains(compiler = \"{}\") follows rules_chronon_dependencies(compiler = " +
+              "\"{}\"): pass the same compiler to both (or drop this call: rules_chronon_dependencies() registers " +
+              "the toolchains itself)").format(compiler, teams["compiler"]))
     if compiler == "prebuilt":
         native.register_toolchains(str(Label("//toolchains:prebuilt_linux_x86_64")))
     else:

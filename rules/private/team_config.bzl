@@ -199,6 +199,10 @@ def _team_config_impl(rctx):
 chronon_team_config = repository_rule(
     implementation = _team_config_impl,
     attrs = {
+        "compiler": attr.string(
+            doc = "rules_chronon_dependencies()'s `compiler`, recorded so that rules_chronon_register_toolchains() " +
+                  "can check that it gets the same one. Not read here.",
+        ),
         "teams_json": attr.label(
             allow_single_file = True,
             doc = "The workspace's teams.json (none: an empty team config).",

@@ -194,6 +194,24 @@ def _absl_package_build(package, names):
         lines.append('\ncc_library(\n    name = "{}",\n    deps = ["//:debian_absl"],\n)'.format(name))
     return "\n".join(lines) + "\n"
 
+_OPENSSL_BUILD = """# Offline stand-in for OpenSSL's libcrypto (rules_chronon_offline_dependencies): Debian's libssl-dev under
+# /usr, with the target name of the Bazel Central Registry's openssl module (BoringSSL's is the same, :crypto).
+package(default_visibility = ["//visibility:public"])
+
+config_setting(
+    name = "static",
+    define_values = {"chronon_link": "static"},
+)
+
+cc_library(
+    name = "crypto",
+    linkopts = select({
+        ":static": ["-l:libcrypto.a", "-lpthread"],
+        "//conditions:default": ["-lcrypto"],
+    }),
+)
+"""
+
 _GOOGLETEST_BUILD = """# Offline stand-in for GoogleTest (rules_chronon_offline_dependencies): Debian's googletest under /usr, with the
 # target names of googletest's own BUILD.bazel (gmock is part of :gtest there too).
 package(default_visibility = ["//visibility:public"])
@@ -315,11 +333,11 @@ def rules_chronon_offline_dependencies():
     """Opt-in, for machines without network: stand-ins over Debian's packages under /usr, under the standard names.
 
     Declares, each through `maybe()` (a repository the workspace declared before is kept):
-    `com_google_protobuf` (protoc and libprotobuf), `com_google_absl`, `com_google_googletest`, `nlohmann_json` and
-    `dtl` for building the compiler from source, `bazel_skylib` (Debian's bazel-skylib), and stand-ins for the three
-    repositories Bazel 4.2.3's WORKSPACE suffix would download: `rules_cc` and `rules_java` (forwarding to the
-    native rules) and `remote_coverage_tools` (two shell scripts, so that `bazel coverage` runs). Needs the Debian
-    packages `setup.sh` installs. This repository's WORKSPACE, examples/ and tests call it; a workspace with network
+    `com_google_protobuf` (protoc and libprotobuf), `com_google_absl`, `com_google_googletest`, `nlohmann_json`,
+    `openssl` (`:crypto`) and `dtl` for building the compiler from source, `bazel_skylib` (Debian's bazel-skylib),
+    and stand-ins for the three repositories Bazel 4.2.3's WORKSPACE suffix would download: `rules_cc` and
+    `rules_java` (forwarding to the native rules) and `remote_coverage_tools` (two shell scripts, so that `bazel
+    coverage` runs). Needs the Debian packages `setup.sh` installs (libssl-dev only once a target uses `:crypto`). This repository's WORKSPACE, examples/ and tests call it; a workspace with network
     access should not: its real repositories (http_archive, or the Bazel Central Registry) are better.
     """
     maybe(
@@ -360,6 +378,11 @@ def rules_chronon_offline_dependencies():
         _files_repository,
         name = "nlohmann_json",
         files = {"WORKSPACE": "", "BUILD": _HEADER_ONLY_BUILD.format(package = "nlohmann-json3-dev", name = "json")},
+    )
+    maybe(
+        _files_repository,
+        name = "openssl",
+        files = {"WORKSPACE": "", "BUILD": _OPENSSL_BUILD},
     )
     maybe(
         _files_repository,

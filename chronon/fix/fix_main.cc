@@ -25,8 +25,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "chronon/api.pb.h"
-#include "chronon/diagnostics.h"
-#include "chronon/textproto.h"
+#include "chronon/common/diagnostics.h"
+#include "chronon/compiler/textproto.h"
 
 namespace chronon {
 namespace {

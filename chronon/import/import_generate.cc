@@ -15,11 +15,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "chronon/compiler.h"
+#include "chronon/common/json_writer.h"
+#include "chronon/compiler/compiler.h"
+#include "chronon/compiler/proto_json.h"
 #include "chronon/import/import_internal.h"
 #include "chronon/import/import_session.h"
-#include "chronon/json_writer.h"
-#include "chronon/proto_json.h"
 
 namespace chronon {
 namespace importer {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "chronon/api.pb.h"
-#include "chronon/teams.h"
+#include "chronon/compiler/teams.h"
 #include "google/protobuf/message.h"
 #include "nlohmann/json.hpp"
 

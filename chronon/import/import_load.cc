@@ -15,11 +15,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "chronon/compiler.h"
+#include "chronon/common/json_writer.h"
+#include "chronon/compiler/compiler.h"
+#include "chronon/compiler/proto_json.h"
 #include "chronon/import/import_internal.h"
 #include "chronon/import/import_session.h"
-#include "chronon/json_writer.h"
-#include "chronon/proto_json.h"
 
 namespace chronon {
 namespace importer {
@@ -33,13 +33,15 @@ bool Importer::Load() {
         absl::StrCat((root / "teams.json").string(), ": error: cannot read the team config [import-bad-input]"));
     return false;
   }
-  absl::StatusOr<TeamConfig> teams = TeamConfig::Parse(teams_text_);
-  if (!teams.ok()) {
-    result_.errors.push_back(
-        absl::StrCat((root / "teams.json").string(), ": error: ", teams.status().message(), " [import-bad-input]"));
-    return false;
+  // The checks of the build's team config (chronon_team_config, chronon/teams.cc), with its messages: a file that
+  // `bazel build` would refuse (a duplicate key among them, which compile.py's json.load accepts) stops the import;
+  // a broken entry of one team leaves out that team's files (LoadFile).
+  teams_ = TeamConfig::Parse(teams_text_);
+  for (const TeamConfigError& e : teams_.Errors("default")) {
+    result_.errors.push_back(absl::StrCat((root / "teams.json").string(), ":", e.line, ":", e.column,
+                                          ": error: ", e.message, " [", e.id, "]"));
   }
-  teams_ = *std::move(teams);
+  if (!result_.errors.empty()) return false;
   const fs::path production = root / "production";
   std::error_code ec;
   if (!fs::is_directory(production, ec)) {
@@ -67,7 +69,7 @@ bool Importer::Load() {
     std::sort(paths.begin(), paths.end());
     for (const fs::path& path : paths) LoadFile(path, kind);
   }
-  if (objects_.empty() && result_.errors.empty()) {
+  if (objects_.empty() && left_out_.empty() && result_.errors.empty()) {
     result_.errors.push_back(
         absl::StrCat(production.string(), ": error: no GroupBy, Join or StagingQuery files found [import-bad-input]"));
   }
@@ -82,7 +84,7 @@ void Importer::LoadFile(const fs::path& path, const KindDir& kind) {
   object.rel = absl::StrCat(kind.dir, "/", team, "/", file);
   const std::string shown = absl::StrCat("production/", object.rel);
   auto error = [&](const std::string& pointer, const std::string& message) {
-    result_.errors.push_back(Format({shown, pointer, message}));
+    LeaveOut(object.rel, "", Format({shown, pointer, message}));
   };
   if (!fs::is_regular_file(path)) return error("", "expected a file written by compile.py");
   if (!ReadFile(path, &object.text)) return error("", "cannot read the file");
@@ -99,8 +101,8 @@ void Importer::LoadFile(const fs::path& path, const KindDir& kind) {
         ++column;
       }
     }
-    result_.errors.push_back(
-        absl::StrCat(shown, ":", line, ":", column, ": error: invalid JSON (", e.what(), ") [import-bad-input]"));
+    LeaveOut(object.rel, "",
+             absl::StrCat(shown, ":", line, ":", column, ": error: invalid JSON (", e.what(), ") [import-bad-input]"));
     return;
   }
   if (!object.json.is_object()) return error("", "expected a JSON object");
@@ -117,6 +119,14 @@ void Importer::LoadFile(const fs::path& path, const KindDir& kind) {
                               expected, "\")"));
   }
   std::vector<std::string> parts = absl::StrSplit(file, '.');
+  if (parts.size() == 1 && !file.empty() && kind.kind == std::string("group_by")) {
+    return error("/metaData/name",
+                 absl::StrCat("\"", object.name,
+                              "\" is a name given with GroupBy(name=...) (compile.py writes this "
+                              "file for a GroupBy named so inside a Join module); a chronon_group_by's name is "
+                              "<module>.<variable>, so it has no target of its own. The Joins that use it embed it "
+                              "inline, and are imported."));
+  }
   if (parts.size() < 2 || std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); })) {
     return error("/metaData/name",
                  absl::StrCat("\"", object.name, "\" is not team.[sub.]module.var, the name compile.py gives"));
@@ -130,6 +140,17 @@ void Importer::LoadFile(const fs::path& path, const KindDir& kind) {
                    absl::StrCat("\"", object.name, "\" has characters a Bazel target name cannot hold here"));
     }
   }
+  std::vector<TeamConfigError> team_errors = teams_.Errors(team);
+  if (!team_errors.empty()) {
+    const TeamConfigError& e = team_errors.front();
+    return error("", absl::StrCat("the entry of team ", team, " in teams.json is refused by the build: teams.json:",
+                                  e.line, ":", e.column, ": ", e.message, " [", e.id, "]"));
+  }
+  if (!teams_.HasTeam(team)) {
+    return error("", absl::StrCat("team ", team,
+                                  " does not exist in teams.json, and the build refuses its "
+                                  "definitions [unknown-team]"));
+  }
   objects_.push_back(std::move(object));
 }
 
@@ -138,21 +159,36 @@ void Importer::Prepass() {
   ctx_.teams = &teams_;
   for (const Object& object : objects_) {
     if (object.kind != "join") continue;
+    try {
+      PrepassJoin(object);
+    } catch (const Json::exception& e) {
+      LeaveOut(
+          object.rel, object.name,
+          Format({"production/" + object.rel, "", absl::StrCat("not the JSON compile.py writes (", e.what(), ")")}));
+    }
+  }
+}
+
+void Importer::PrepassJoin(const Object& object) {
+  {
     const std::string shown = "production/" + object.rel;
     current_file_ = shown;
     auto check_part = [&](const Json& part, const std::string& pointer) {
       if (!part.is_object() || !part.contains("groupBy") || !part["groupBy"].is_object()) {
-        result_.errors.push_back(Format({shown, pointer, "a join part needs its groupBy"}));
+        if (!skipped_.count(object.name))
+          LeaveOut(object.rel, object.name, Format({shown, pointer, "a join part needs its groupBy"}));
         return;
       }
       const Json& group_by = part["groupBy"];
       const std::string name = group_by.value("metaData", Json::object()).value("name", "");
       auto present = ctx_.by_name.find(name);
       if (!group_by.contains("sources") && (present == ctx_.by_name.end() || present->second->kind != "group_by")) {
-        result_.errors.push_back(Format({shown, pointer + "/groupBy",
-                                         absl::StrCat("refers to GroupBy \"", name,
-                                                      "\", which is neither inline (no sources) nor in "
-                                                      "production/group_bys/")}));
+        if (!skipped_.count(object.name)) {
+          LeaveOut(object.rel, object.name,
+                   Format({shown, pointer + "/groupBy",
+                           absl::StrCat("refers to GroupBy \"", name,
+                                        "\", which is neither inline (no sources) nor in production/group_bys/")}));
+        }
         return;
       }
       if (!ctx_.embedded_group_bys.count(name)) ctx_.embedded_group_bys[name] = group_by;

@@ -15,11 +15,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "chronon/compiler.h"
+#include "chronon/common/json_writer.h"
+#include "chronon/compiler/compiler.h"
+#include "chronon/compiler/proto_json.h"
 #include "chronon/import/import_internal.h"
 #include "chronon/import/import_session.h"
-#include "chronon/json_writer.h"
-#include "chronon/proto_json.h"
 
 namespace chronon {
 namespace importer {
@@ -113,7 +113,7 @@ void CollectRefs(const google::protobuf::Message& message, std::set<std::string>
 
 // Imports `object` after what it embeds; the first choice whose compile gives the input's bytes wins.
 void Importer::ImportObject(const Object& object) {
-  if (files_.count(object.name) || in_progress_.count(object.name)) return;
+  if (files_.count(object.name) || in_progress_.count(object.name) || skipped_.count(object.name)) return;
   in_progress_.insert(object.name);
   std::set<std::string> names;
   CollectNames(object.json, object.name, &names);
@@ -133,15 +133,23 @@ void Importer::ImportObject(const Object& object) {
   for (const Choices& choice : kChoices) {
     std::string reason;
     std::vector<std::string> pointers;
-    if (Attempt(object, choice, &reason, &pointers)) {
-      file.identical = true;
-      break;
+    bool bad_input = false;
+    try {
+      if (Attempt(object, choice, &reason, &pointers, &bad_input)) {
+        file.identical = true;
+        break;
+      }
+    } catch (const Json::exception& e) {
+      // The un-derive steps read members of the shape compile.py writes; another shape (a number where an object
+      // belongs, deep inside) is bad input of this file, never a crash, and never the end of the others.
+      reason = Format({ctx_.file, "", absl::StrCat("not the JSON compile.py writes (", e.what(), ")")});
+      bad_input = true;
     }
-    if (!result_.errors.empty()) break;
-    if (file.reason.empty()) {
+    if (file.reason.empty() || bad_input) {
       file.reason = reason;
       file.pointers = pointers;
     }
+    if (bad_input) break;
   }
   if (file.identical) {
     file.reason.clear();
@@ -152,7 +160,7 @@ void Importer::ImportObject(const Object& object) {
 
 // Un-derives `object` with `choice`, compiles the result and compares; on success records the definition.
 bool Importer::Attempt(const Object& object, const Choices& choice, std::string* reason,
-                       std::vector<std::string>* pointers) {
+                       std::vector<std::string>* pointers, bool* bad_input) {
   std::vector<InputError> errors;
   ctx_.errors = &errors;
   ctx_.file = "production/" + object.rel;
@@ -173,7 +181,10 @@ bool Importer::Attempt(const Object& object, const Choices& choice, std::string*
     definition.message = std::move(m);
   }
   if (!errors.empty()) {
-    for (const InputError& e : errors) result_.errors.push_back(Format(e));
+    std::vector<std::string> messages;
+    for (const InputError& e : errors) messages.push_back(Format(e));
+    *reason = absl::StrJoin(messages, "; ");
+    *bad_input = true;
     return false;
   }
   definition.src = absl::StrCat("# proto-file: chronon/api.proto\n# proto-message: chronon.api.",

@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "chronon/compiler.h"
+#include "chronon/compiler/compiler.h"
+#include "chronon/compiler/teams.h"
 #include "chronon/import/import_internal.h"
 #include "chronon/import/importer.h"
-#include "chronon/teams.h"
 #include "google/protobuf/message.h"
 
 namespace chronon {
@@ -71,6 +71,7 @@ class Importer {
   void LoadFile(const std::filesystem::path& path, const KindDir& kind);
   // What the un-derive steps need of the whole tree: objects by name, the GroupBys embedded in Joins.
   void Prepass();
+  void PrepassJoin(const Object& object);
 
   // import_round_trip.cc
   // Imports `object` after what it embeds; the first choice whose compile gives the input's bytes wins.
@@ -79,7 +80,11 @@ class Importer {
   static constexpr Choices kChoices[] = {{false, true}, {true, true}, {false, false}, {true, false}};
 
   // Un-derives `object` with `choice`, compiles the result and compares; on success records the definition.
-  bool Attempt(const Object& object, const Choices& choice, std::string* reason, std::vector<std::string>* pointers);
+  // `bad_input`: the file is not what compile.py writes (no other choice can do better).
+  bool Attempt(const Object& object, const Choices& choice, std::string* reason, std::vector<std::string>* pointers,
+               bool* bad_input);
+  // Leaves a file out of the import with `reason`; the rest goes on.
+  void LeaveOut(const std::string& rel, const std::string& name, const std::string& reason);
   std::optional<CompileOutput> CompileDefinition(Kind kind, const std::string& label, const std::string& name,
                                                  const std::string& src_path, const Definition& definition,
                                                  std::string* reason);
@@ -108,6 +113,8 @@ class Importer {
   std::set<std::string> in_progress_;
   std::string current_file_;  // for errors
   std::map<std::string, FileResult> files_;
+  std::vector<FileResult> left_out_;  // files that could not be read as compile.py writes them
+  std::set<std::string> skipped_;     // the names of objects left out after they were read
   std::map<std::string, std::string> summaries_;   // label -> summary
   std::map<std::string, Definition> definitions_;  // Chronon name -> what round-tripped
   std::map<std::string, Definition> sources_;      // shared chronon_source target name -> its definition

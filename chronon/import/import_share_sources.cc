@@ -15,11 +15,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "chronon/compiler.h"
+#include "chronon/common/json_writer.h"
+#include "chronon/compiler/compiler.h"
+#include "chronon/compiler/proto_json.h"
 #include "chronon/import/import_internal.h"
 #include "chronon/import/import_session.h"
-#include "chronon/json_writer.h"
-#include "chronon/proto_json.h"
 
 namespace chronon {
 namespace importer {
@@ -81,7 +81,8 @@ void Importer::ShareSources() {
     const std::string summary = summaries_[object.label()];
     std::string reason;
     std::vector<std::string> pointers;
-    if (!Attempt(object, previous.choice, &reason, &pointers)) {
+    bool bad_input = false;
+    if (!Attempt(object, previous.choice, &reason, &pointers, &bad_input)) {
       definitions_[object.name] = std::move(previous);
       summaries_[object.label()] = summary;
     }

@@ -16,11 +16,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "chronon/compiler.h"
+#include "chronon/common/json_writer.h"
+#include "chronon/compiler/compiler.h"
+#include "chronon/compiler/proto_json.h"
 #include "chronon/import/import_internal.h"
 #include "chronon/import/import_session.h"
-#include "chronon/json_writer.h"
-#include "chronon/proto_json.h"
 
 namespace chronon {
 namespace importer {
@@ -57,22 +57,33 @@ std::string Format(const InputError& e) {
                       " [import-bad-input]");
 }
 
+void Importer::LeaveOut(const std::string& rel, const std::string& name, const std::string& reason) {
+  FileResult file;
+  file.rel = rel;
+  file.reason = reason;
+  left_out_.push_back(std::move(file));
+  if (!name.empty()) skipped_.insert(name);
+}
+
+// A problem of the whole input (no production/, a teams.json that does not parse) stops the import; a problem of
+// one file leaves that file out, with its reason, and the rest is imported.
 ImportResult Importer::Run() {
   if (!Load()) return std::move(result_);
-  // The un-derive steps read members of the shape compile.py writes; another shape (a number where an object
-  // belongs, deep inside) is bad input of the file being read, never a crash.
   try {
     Prepass();
-    if (!result_.errors.empty()) return std::move(result_);
     for (const Object& object : objects_) ImportObject(object);
-    if (!result_.errors.empty()) return std::move(result_);
     ShareSources();
   } catch (const Json::exception& e) {
     result_.errors.push_back(
         Format({current_file_, "", absl::StrCat("not the JSON compile.py writes (", e.what(), ")")}));
     return std::move(result_);
   }
-  for (const Object& object : objects_) result_.files.push_back(files_[object.name]);
+  result_.files = left_out_;
+  for (const Object& object : objects_) {
+    if (!skipped_.count(object.name)) result_.files.push_back(files_[object.name]);
+  }
+  std::sort(result_.files.begin(), result_.files.end(),
+            [](const FileResult& a, const FileResult& b) { return a.rel < b.rel; });
   Generate();
   return std::move(result_);
 }
@@ -178,13 +189,18 @@ int Main(int argc, char** argv) {
     return 1;
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  int not_imported = 0;
   for (const FileResult& file : result.files) {
     if (file.identical) continue;
     std::cout << "NOT IMPORTED: production/" << file.rel << ": " << file.reason << "\n";
+    not_imported++;
     for (const std::string& pointer : file.pointers) std::cout << "  differs: " << pointer << "\n";
   }
   std::cout << result.identical() << "/" << result.files.size() << " identical (compiled in-process against "
-            << options.from << "/production)\n";
+            << options.from << "/production, with the team config and compile of `bazel build`)\n";
+  if (not_imported > 0) {
+    std::cout << not_imported << " not imported (listed above, each with its reason); exit status 2\n";
+  }
   std::cout << "read " << result.json_lines << " JSON lines, wrote " << result.textproto_lines
             << " textproto lines, in " << absl::StrFormat("%.2f", seconds) << " s\n";
   std::cout << "wrote " << options.to << "; build and compare it with:\n  cd " << options.to

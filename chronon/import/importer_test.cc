@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "chronon/compiler.h"
+#include "chronon/compiler/compiler.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
@@ -90,6 +90,15 @@ class ImporterTest : public ::testing::Test {
   static std::string File(const ImportResult& result, const std::string& rel) {
     auto it = result.workspace.find(rel);
     return it == result.workspace.end() ? "<missing " + rel + ">" : it->second;
+  }
+
+  // The reasons of the files left out or not identical.
+  static std::string Reasons(const ImportResult& result) {
+    std::string out;
+    for (const FileResult& f : result.files) {
+      if (!f.identical) out += f.rel + ": " + f.reason + "\n";
+    }
+    return out;
   }
 
   static std::string Errors(const ImportResult& result) {
@@ -226,9 +235,9 @@ meta_data { online: true }
 TEST_F(ImporterTest, InvalidJsonNamesFileAndPosition) {
   Write(root_ / "repo/production/group_bys/team_a/gb.v1", "{\n  \"metaData\": {\n    \"name\": \n}");
   ImportResult result = Run();
-  ASSERT_EQ(result.errors.size(), 1u);
-  EXPECT_THAT(result.errors[0], HasSubstr("production/group_bys/team_a/gb.v1:4:1: error: invalid JSON"));
-  EXPECT_TRUE(result.workspace.empty());
+  ASSERT_TRUE(result.errors.empty()) << Errors(result);
+  EXPECT_THAT(Reasons(result), HasSubstr("production/group_bys/team_a/gb.v1:4:1: error: invalid JSON"));
+  EXPECT_EQ(File(result, "group_bys/team_a/gb.v1.textproto"), "<missing group_bys/team_a/gb.v1.textproto>");
 }
 
 TEST_F(ImporterTest, UnknownMemberNamesPointer) {
@@ -236,10 +245,10 @@ TEST_F(ImporterTest, UnknownMemberNamesPointer) {
       root_ / "repo/production/group_bys/team_a/gb.v1",
       R"({"metaData": {"name": "team_a.gb.v1", "team": "team_a"}, "sources": [{"events": {"table": "t", "tabel": "x"}}]})");
   ImportResult result = Run();
-  ASSERT_FALSE(result.errors.empty());
-  EXPECT_THAT(result.errors[0], HasSubstr("production/group_bys/team_a/gb.v1: error: at /sources/0/events/tabel: "
-                                          "unknown member \"tabel\" of EventSource"));
-  EXPECT_TRUE(result.workspace.empty());
+  ASSERT_TRUE(result.errors.empty()) << Errors(result);
+  EXPECT_THAT(Reasons(result), HasSubstr("production/group_bys/team_a/gb.v1: error: at /sources/0/events/tabel: "
+                                         "unknown member \"tabel\" of EventSource"));
+  EXPECT_EQ(File(result, "group_bys/team_a/gb.v1.textproto"), "<missing group_bys/team_a/gb.v1.textproto>");
 }
 
 TEST_F(ImporterTest, UnexpectedShapeDeepInside) {
@@ -247,26 +256,25 @@ TEST_F(ImporterTest, UnexpectedShapeDeepInside) {
         R"({"metaData": {"name": "team_a.join.v1"}, "left": {"events": {"table": "t"}},)"
         R"( "joinParts": [{"groupBy": {"metaData": 7, "sources": []}}]})");
   ImportResult result = Run();
-  ASSERT_EQ(result.errors.size(), 1u);
-  EXPECT_THAT(result.errors[0], HasSubstr("production/joins/team_a/join.v1: error: not the JSON compile.py writes"));
-  EXPECT_TRUE(result.workspace.empty());
+  ASSERT_TRUE(result.errors.empty()) << Errors(result);
+  EXPECT_THAT(Reasons(result), HasSubstr("production/joins/team_a/join.v1: error: not the JSON compile.py writes"));
+  EXPECT_EQ(File(result, "joins/team_a/join.v1.textproto"), "<missing joins/team_a/join.v1.textproto>");
 }
 
 TEST_F(ImporterTest, WrongTypeNamesPointer) {
   Write(root_ / "repo/production/group_bys/team_a/gb.v1",
         R"({"metaData": {"name": "team_a.gb.v1", "online": 2}, "keyColumns": "user"})");
   ImportResult result = Run();
-  ASSERT_FALSE(result.errors.empty());
-  EXPECT_THAT(Errors(result), HasSubstr("at /keyColumns: expected an array, found a string"));
-  EXPECT_THAT(Errors(result), HasSubstr("at /metaData/online: expected 0 or 1 (a thrift boolean), found a number"));
+  EXPECT_THAT(Reasons(result), HasSubstr("at /keyColumns: expected an array, found a string"));
+  EXPECT_THAT(Reasons(result), HasSubstr("at /metaData/online: expected 0 or 1 (a thrift boolean), found a number"));
 }
 
 TEST_F(ImporterTest, NameNotMatchingPath) {
   Write(root_ / "repo/production/group_bys/team_a/gb.v1", R"({"metaData": {"name": "team_a.other.v1"}})");
   ImportResult result = Run();
-  ASSERT_EQ(result.errors.size(), 1u);
-  EXPECT_THAT(result.errors[0], HasSubstr("production/group_bys/team_a/gb.v1: error: at /metaData/name: "
-                                          "\"team_a.other.v1\" does not match the file's path"));
+  ASSERT_TRUE(result.errors.empty()) << Errors(result);
+  EXPECT_THAT(Reasons(result), HasSubstr("production/group_bys/team_a/gb.v1: error: at /metaData/name: "
+                                         "\"team_a.other.v1\" does not match the file's path"));
 }
 
 TEST_F(ImporterTest, JoinReferringToAbsentGroupBy) {
@@ -274,13 +282,47 @@ TEST_F(ImporterTest, JoinReferringToAbsentGroupBy) {
         R"({"metaData": {"name": "team_a.join.v1"}, "left": {"events": {"table": "t"}},)"
         R"( "joinParts": [{"groupBy": {"metaData": {"name": "team_a.gone.v1"}}}]})");
   ImportResult result = Run();
-  ASSERT_EQ(result.errors.size(), 1u);
-  EXPECT_THAT(result.errors[0], HasSubstr("production/joins/team_a/join.v1: error: at /joinParts/0/groupBy: refers "
-                                          "to GroupBy \"team_a.gone.v1\", which is neither inline"));
+  ASSERT_TRUE(result.errors.empty()) << Errors(result);
+  EXPECT_THAT(Reasons(result), HasSubstr("production/joins/team_a/join.v1: error: at /joinParts/0/groupBy: refers "
+                                         "to GroupBy \"team_a.gone.v1\", which is neither inline"));
 }
 
-TEST_F(ImporterTest, BadInputWritesNothing) {
+// One odd file never blocks the rest: it is listed with its reason, the others are written, and the exit status
+// says that some were left out.
+TEST_F(ImporterTest, ABadFileIsLeftOutAndTheRestImported) {
+  Compile(Kind::kStagingQuery, "//staging_queries/team_a:sq.v1", "team_a.sq.v1", "staging_queries/team_a/sq.v1",
+          R"(query: "SELECT 1")");
   Write(root_ / "repo/production/group_bys/team_a/gb.v1", "not json");
+  Write(root_ / "repo/production/group_bys/team_a/join_right_part",
+        R"({"metaData": {"name": "team_a.join_right_part", "team": "team_a"}})");
+  ImportResult result = Run();
+  ASSERT_TRUE(result.errors.empty()) << Errors(result);
+  ASSERT_EQ(result.files.size(), 3u);
+  EXPECT_EQ(result.identical(), 1);
+  EXPECT_THAT(Reasons(result), HasSubstr("group_bys/team_a/gb.v1: production/group_bys/team_a/gb.v1:1:2: error: "
+                                         "invalid JSON"));
+  EXPECT_THAT(Reasons(result), HasSubstr("group_bys/team_a/join_right_part: production/group_bys/team_a/"
+                                         "join_right_part: error: at /metaData/name: \"team_a.join_right_part\" is a "
+                                         "name given with GroupBy(name=...)"));
+  EXPECT_THAT(File(result, "staging_queries/team_a/sq.v1.textproto"), HasSubstr(R"(query: "SELECT 1")"));
+  const std::string from = "--from=" + (root_ / "repo").string();
+  const std::string to = "--to=" + (root_ / "ws").string();
+  std::vector<std::string> args = {"import", from, to, "--rules=/rules"};
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  EXPECT_EQ(Main(static_cast<int>(argv.size()), argv.data()), 2);
+  EXPECT_TRUE(fs::exists(root_ / "ws/staging_queries/team_a/sq.v1.textproto"));
+}
+
+// A teams.json that the build refuses (a duplicate key, which compile.py's json.load accepts) stops the import with
+// the build's message, and nothing is written.
+TEST_F(ImporterTest, BadInputWritesNothing) {
+  Compile(Kind::kStagingQuery, "//staging_queries/team_a:sq.v1", "team_a.sq.v1", "staging_queries/team_a/sq.v1",
+          R"(query: "SELECT 1")");
+  Write(root_ / "repo/teams.json", "{\"team_a\": {},\n \"team_a\": {}}");
+  ImportResult result = Run();
+  EXPECT_THAT(Errors(result), HasSubstr("teams.json:2:2: error: duplicate key \"team_a\" (first at 1:2); JSON readers "
+                                        "keep only one of them [teams-json-syntax]"));
   const std::string from = "--from=" + (root_ / "repo").string();
   const std::string to = "--to=" + (root_ / "ws").string();
   std::vector<std::string> args = {"import", from, to, "--rules=/rules"};

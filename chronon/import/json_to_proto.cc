@@ -1,7 +1,7 @@
 // The engine JSON -> the thrift mirror (chronon/api.proto), the inverse of proto_json.cc's ProtoToJson.
 #include "absl/strings/str_cat.h"
+#include "chronon/compiler/proto_json.h"
 #include "chronon/import/import_internal.h"
-#include "chronon/proto_json.h"
 
 namespace chronon {
 namespace importer {

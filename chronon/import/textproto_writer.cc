@@ -3,8 +3,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "chronon/common/json_writer.h"
 #include "chronon/import/import_internal.h"
-#include "chronon/json_writer.h"
 
 namespace chronon {
 namespace importer {

@@ -17,6 +17,11 @@ _NUMBER_CHARS = "0123456789+-.eE"
 _ESCAPES = {"\"": "\"", "\\": "\\", "/": "/", "b": "\\b", "f": "\\f", "n": "\n", "r": "\r", "t": "\t"}
 _HEX = "0123456789abcdefABCDEF"
 
+# The printable ASCII characters from 0x20, so that a key spelled `"a\\u005fb"` compares equal to `"a_b"` (Starlark in
+# Bazel 4 has no chr()). Other escaped code points stay escaped (lower case): `"\\u00e9"` and a raw `é` are not found
+# to be the same key.
+_ASCII = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"
+
 def _describe(token):
     if token == None:
         return "end of file"
@@ -49,7 +54,7 @@ def _tokenize(text):
             continue
         column = pos - line_start + 1
         if c in "{}[]:,":
-            tokens.append(struct(kind = c, text = c, line = line, column = column, value = None))
+            tokens.append(struct(kind = c, text = c, line = line, column = column, offset = pos, value = None))
             pos += 1
             continue
         if c == "\"":
@@ -70,7 +75,8 @@ def _tokenize(text):
                         chars.append(_ESCAPES[e])
                         skip = 1
                     elif e == "u" and j + 6 <= n and all([h in _HEX for h in text[j + 2:j + 6].elems()]):
-                        chars.append("\\u" + text[j + 2:j + 6].lower())  # kept escaped: only compared
+                        code = int(text[j + 2:j + 6], 16)
+                        chars.append(_ASCII[code - 32] if code >= 32 and code < 127 else "\\u" + text[j + 2:j + 6].lower())
                         skip = 5
                     else:
                         return struct(tokens = None, error = struct(
@@ -92,7 +98,7 @@ def _tokenize(text):
                     column = column,
                     message = "this string is never closed",
                 ))
-            tokens.append(struct(kind = "string", text = text[pos:end + 1], line = line, column = column, value = "".join(chars)))
+            tokens.append(struct(kind = "string", text = text[pos:end + 1], line = line, column = column, offset = pos, value = "".join(chars)))
             pos = end + 1
             continue
         if c in _DIGITS or c == "-":
@@ -108,7 +114,7 @@ def _tokenize(text):
                     column = column,
                     message = "`{}` is not a JSON number".format(number),
                 ))
-            tokens.append(struct(kind = "value", text = number, line = line, column = column, value = None))
+            tokens.append(struct(kind = "value", text = number, line = line, column = column, offset = pos, value = None))
             pos = end
             continue
         word_end = n
@@ -118,7 +124,7 @@ def _tokenize(text):
                 break
         word = text[pos:max(word_end, pos + 1)]
         if word in ("true", "false", "null"):
-            tokens.append(struct(kind = "value", text = word, line = line, column = column, value = None))
+            tokens.append(struct(kind = "value", text = word, line = line, column = column, offset = pos, value = None))
             pos = word_end
             continue
         hint = ""
@@ -178,6 +184,17 @@ def _error(token, message):
         return struct(line = 0, column = 0, message = message)
     return struct(line = token.line, column = token.column, message = message)
 
+_KINDS = {"true": "boolean", "false": "boolean", "null": "null"}
+
+def _kind(token):
+    if token.kind == "{":
+        return "object"
+    if token.kind == "[":
+        return "array"
+    if token.kind == "string":
+        return "string"
+    return _KINDS.get(token.text, "number")
+
 def json_scan(text):
     """Scans a JSON document.
 
@@ -185,22 +202,27 @@ def json_scan(text):
       text: the document.
 
     Returns:
-      struct(error, members):
+      struct(error, kind, members):
         error: None, or struct(line, column, message) of the first syntax error or duplicate key (line 0: at the
           end of the file).
-        members: for a document that is an object, `{key: struct(line, column, members)}` for each of its members:
-          where the member's value starts and, when that value is an object, the same for its members (two
-          levels: a team's entry and its keys). None when the document is not an object or has an error.
+        kind: the kind of the document's value ("object", "array", "string", "number", "boolean", "null"), or None
+          when it has an error.
+        members: for a document that is an object, `{key: member}` for each of its members, where a member is a
+          dict with "line" and "column" (where its value starts), "start" and "end" (the value's byte range in
+          `text`, so that it can be copied as written: order, escapes and number spellings kept), "kind", and
+          "members" (the same for the members of a value that is an object, three levels deep: a team's entry, its
+          keys, and the members of table_properties; else None). None when the document is not an object or has an
+          error.
     """
     scanned = _tokenize(text)
     if scanned.error:
-        return struct(error = scanned.error, members = None)
+        return struct(error = scanned.error, kind = None, members = None)
     tokens = scanned.tokens
     if not tokens:
-        return struct(error = struct(line = 1, column = 1, message = "the file is empty; teams.json is a JSON object of teams"), members = None)
+        return struct(error = struct(line = 1, column = 1, message = "the file is empty; teams.json is a JSON object of teams"), kind = None, members = None)
 
-    # Each frame: kind ("{" or "["), state, the keys seen ({key: token}), its members map (objects at depth <= 2),
-    # and the key it sits under in its parent.
+    # Each frame: kind ("{" or "["), where it opened, the keys seen ({key: token}), its members map (objects at
+    # depth < 3) and its own member record (whose "end" is set when it closes).
     stack = []
     root_members = None
     pending_key = None  # the key token whose value comes next
@@ -211,7 +233,7 @@ def json_scan(text):
         token = tokens[index] if index < len(tokens) else None
         if expect == "end":
             if token != None:
-                return struct(error = _error(token, "unexpected {} after the end of the document".format(_describe(token))), members = None)
+                return struct(error = _error(token, "unexpected {} after the end of the document".format(_describe(token))), kind = None, members = None)
             break
         if token == None:
             opener = stack[-1] if stack else None
@@ -221,54 +243,63 @@ def json_scan(text):
                 opener.line if opener else 0,
                 opener.column if opener else 0,
             ) if opener else "end of file: a value is missing"
-            return struct(error = struct(line = last.line if last else 1, column = last.column + len(last.text) if last else 1, message = message), members = None)
+            return struct(error = struct(line = last.line if last else 1, column = last.column + len(last.text) if last else 1, message = message), kind = None, members = None)
         prev = last
         last = token
         if expect in ("value", "value_or_close"):
             if expect == "value_or_close" and token.kind == "]":
-                stack.pop()
+                _close(stack, token)
                 expect = "comma_or_close" if stack else "end"
                 continue
             if token.kind in ("string", "value", "{", "["):
-                # Record where this value starts in its parent object's members (two levels deep).
+                # Record where this value is in its parent object's members (three levels deep).
                 members = None
+                record = None
                 if stack and stack[-1].kind == "{" and stack[-1].members != None and pending_key != None:
-                    members = {} if token.kind == "{" and len(stack) < 2 else None
-                    stack[-1].members[pending_key.value] = struct(line = token.line, column = token.column, members = members)
+                    members = {} if token.kind == "{" and len(stack) < 3 else None
+                    record = {
+                        "line": token.line,
+                        "column": token.column,
+                        "start": token.offset,
+                        "end": token.offset + len(token.text),
+                        "kind": _kind(token),
+                        "members": members,
+                    }
+                    stack[-1].members[pending_key.value] = record
                 if token.kind in ("{", "["):
                     if not stack and token.kind == "{":
                         root_members = {}
                         members = root_members
-                    stack.append(struct(kind = token.kind, line = token.line, column = token.column, keys = {}, members = members))
+                    stack.append(struct(kind = token.kind, line = token.line, column = token.column, keys = {}, members = members, record = record))
                     expect = "key_or_close" if token.kind == "{" else "value_or_close"
                 else:
                     expect = "comma_or_close" if stack else "end"
                 pending_key = None
                 continue
             if token.kind == "]" and prev != None and prev.kind == ",":
-                return struct(error = _error(prev, "trailing comma before `]`: remove the comma after the last element"), members = None)
+                return struct(error = _error(prev, "trailing comma before `]`: remove the comma after the last element"), kind = None, members = None)
             if token.kind == "]" or token.kind == "}":
-                return struct(error = _error(token, "a value is missing before `{}`".format(token.kind)), members = None)
-            return struct(error = _error(token, "expected a value, got {}".format(_describe(token))), members = None)
+                return struct(error = _error(token, "a value is missing before `{}`".format(token.kind)), kind = None, members = None)
+            return struct(error = _error(token, "expected a value, got {}".format(_describe(token))), kind = None, members = None)
         if expect in ("key_or_close", "key"):
             if token.kind == "}":
                 if expect == "key":
-                    return struct(error = _error(prev, "trailing comma before `}`: remove the comma after the last member"), members = None)
-                stack.pop()
+                    return struct(error = _error(prev, "trailing comma before `}`: remove the comma after the last member"), kind = None, members = None)
+                _close(stack, token)
                 expect = "comma_or_close" if stack else "end"
                 continue
             if token.kind != "string":
-                return struct(error = _error(token, "expected a member name in double quotes, got {}".format(_describe(token))), members = None)
+                return struct(error = _error(token, "expected a member name in double quotes, got {}".format(_describe(token))), kind = None, members = None)
             seen = stack[-1].keys.get(token.value)
             if seen != None:
-                return struct(error = _error(token, "duplicate key {} (first at {}:{}); JSON readers keep only one of them".format(token.text, seen.line, seen.column)), members = None)
+                return struct(error = _error(token, "duplicate key {} (first at {}:{}); JSON readers keep only one of them".format(token.text, seen.line, seen.column)), kind = None, members = None)
             stack[-1].keys[token.value] = token
             pending_key = token
             expect = "colon"
             continue
         if expect == "colon":
             if token.kind != ":":
-                return struct(error = _error(token, "expected `:` after the member name {}, got {}".format(pending_key.text, _describe(token))), members = None)
+                return struct(error = _error(token, "expected `:` after the member name {}, got {}".format(pending_key.text, _describe(token))), kind = None, members = None)
             expect = "value"
             continue
         if expect == "comma_or_close":
@@ -278,8 +309,14 @@ def json_scan(text):
                 expect = "key" if top.kind == "{" else "value"
                 continue
             if token.kind == close:
-                stack.pop()
+                _close(stack, token)
                 expect = "comma_or_close" if stack else "end"
                 continue
-            return struct(error = _error(token, "expected `,` or `{}`, got {} (a missing comma?)".format(close, _describe(token))), members = None)
-    return struct(error = None, members = root_members)
+            return struct(error = _error(token, "expected `,` or `{}`, got {} (a missing comma?)".format(close, _describe(token))), kind = None, members = None)
+    return struct(error = None, kind = _kind(tokens[0]), members = root_members)
+
+def _close(stack, token):
+    """Pops the innermost container, which `token` closes, and ends its member record after `token`."""
+    frame = stack.pop()
+    if frame.record != None:
+        frame.record["end"] = token.offset + 1

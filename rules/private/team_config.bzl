@@ -18,54 +18,56 @@ _COMPILE_KEYS = ["namespace", "table_properties"]
 _TEAM_FILES_BZL = Label("//rules/private:team_files.bzl")
 _TEAM_FILES_LOAD = "@" + str(_TEAM_FILES_BZL) if str(_TEAM_FILES_BZL).startswith("//") else str(_TEAM_FILES_BZL)
 
-def _ordered_json(value):
-    """json.encode, keeping the order of dict members.
+# Kinds of JSON values (json_scan's), as messages name them.
+_JSON_TYPES = {"string": "a string", "number": "a number", "boolean": "a boolean", "null": "null", "array": "an array", "object": "an object"}
 
-    json.encode sorts them, and the order of table_properties reaches the output. Dicts nested one level down keep
-    their order too; deeper ones do not occur here.
+# Team names longer than this are left out: their file name would be too long for the file system (255 bytes), and
+# such a team cannot be a package anyway.
+_MAX_TEAM_NAME = 200
+
+def _raw(text, member):
+    """The value of a json_scan member, copied as the user wrote it.
+
+    Nothing here decodes and encodes user values again: json.encode sorts the keys of dicts, and the order of
+    table_properties (like any map the user writes) reaches the compiled confs.
     """
-    if type(value) != "dict":
-        return json.encode(value)
+    return text[member["start"]:member["end"]]
+
+def _compile_view(text, entry):
+    """The keys of a team's entry that reach compiled confs, as a JSON object in the user's spelling."""
+    if entry["kind"] != "object":
+        return _raw(text, entry)  # reported by _entry_errors
     members = []
-    for key, item in value.items():
-        if type(item) == "dict":
-            inner = ",".join([json.encode(k) + ":" + json.encode(v) for k, v in item.items()])
-            members.append(json.encode(key) + ":{" + inner + "}")
-        else:
-            members.append(json.encode(key) + ":" + json.encode(item))
+    for key in _COMPILE_KEYS:
+        member = entry["members"].get(key)
+        if member != None:
+            members.append(json.encode(key) + ":" + _raw(text, member))
     return "{" + ",".join(members) + "}"
 
-def _compile_view(entry):
-    if type(entry) != "dict":
-        return entry  # the compiler reports a malformed entry
-    return {key: entry[key] for key in _COMPILE_KEYS if key in entry}
-
-_JSON_TYPES = {"string": "a string", "int": "a number", "float": "a number", "bool": "a boolean", "NoneType": "null", "list": "an array", "dict": "an object"}
-
 def _error(at, message):
-    return {"line": at.line, "column": at.column, "id": "invalid-team-config", "message": message}
+    return {"line": at["line"], "column": at["column"], "id": "invalid-team-config", "message": message}
 
-def _entry_errors(name, entry, at):
-    """What is wrong with the keys of a team's entry that reach compiled confs; `at`: json_scan's member."""
-    if type(entry) != "dict":
-        return [_error(at, "the entry of team \"{}\" must be a JSON object, not {}".format(name, _JSON_TYPES[type(entry)]))]
+def _entry_errors(name, entry):
+    """What is wrong with the keys of a team's entry that reach compiled confs; `entry`: json_scan's member."""
+    if entry["kind"] != "object":
+        return [_error(entry, "the entry of team \"{}\" must be a JSON object, not {}".format(name, _JSON_TYPES[entry["kind"]]))]
     errors = []
-    if "namespace" in entry and type(entry["namespace"]) != "string":
-        errors.append(_error((at.members or {}).get("namespace", at), "the \"namespace\" of team \"{}\" must be a string (a Hive database), not {}".format(name, _JSON_TYPES[type(entry["namespace"])])))
-    if "table_properties" in entry:
-        properties = entry["table_properties"]
-        where = (at.members or {}).get("table_properties", at)
-        if type(properties) != "dict":
-            errors.append(_error(where, "the \"table_properties\" of team \"{}\" must be a JSON object of strings, not {}".format(name, _JSON_TYPES[type(properties)])))
+    namespace = entry["members"].get("namespace")
+    if namespace != None and namespace["kind"] != "string":
+        errors.append(_error(namespace, "the \"namespace\" of team \"{}\" must be a string (a Hive database), not {}".format(name, _JSON_TYPES[namespace["kind"]])))
+    properties = entry["members"].get("table_properties")
+    if properties != None:
+        if properties["kind"] != "object":
+            errors.append(_error(properties, "the \"table_properties\" of team \"{}\" must be a JSON object of strings, not {}".format(name, _JSON_TYPES[properties["kind"]])))
         else:
-            for key, value in properties.items():
-                if type(value) != "string":
-                    errors.append(_error(where, "the \"table_properties\" of team \"{}\": the value of \"{}\" must be a string (a Hive table property), not {}".format(name, key, _JSON_TYPES[type(value)])))
+            for key, value in properties["members"].items():
+                if value["kind"] != "string":
+                    errors.append(_error(value, "the \"table_properties\" of team \"{}\": the value of \"{}\" must be a string (a Hive table property), not {}".format(name, key, _JSON_TYPES[value["kind"]])))
     return errors
 
 def _is_package_name(team):
     """Whether a team name can be a package component (names.bzl); a team whose name cannot has no definitions."""
-    if not team:
+    if not team or len(team) > _MAX_TEAM_NAME:
         return False
     for i in range(len(team)):
         if team[i] not in _TEAM_NAME_CHARS:
@@ -120,7 +122,7 @@ def _team_config_impl(rctx):
         label = rctx.attr.teams_json
         source = (label.package + "/" if label.package else "") + label.name
         missing = _missing_teams_json(rctx, label, source)
-        rctx.file("all_teams.json", _ordered_json({
+        rctx.file("all_teams.json", json.encode({
             "$source": source,
             "$errors": [{"line": 0, "column": 0, "id": missing.id, "message": missing.message}],
         }) + "\n")
@@ -132,11 +134,11 @@ def _team_config_impl(rctx):
 
         # json.decode would fail the whole fetch (a Starlark traceback in every build) on a trailing comma or a
         # duplicate key. A file that does not scan becomes one error that every definition reports in compiler
-        # format (chronon/teams.cc formats "$errors"); the compiler checks the meaning of what it reads.
+        # format (chronon/compiler/teams.cc formats "$errors"); the compiler checks the meaning of what it reads.
         scanned = json_scan(text)
         if scanned.error:
             error = scanned.error
-            rctx.file("all_teams.json", _ordered_json({
+            rctx.file("all_teams.json", json.encode({
                 "$source": source,
                 "$errors": [{
                     "line": error.line,
@@ -145,44 +147,41 @@ def _team_config_impl(rctx):
                     "message": error.message,
                 }],
             }) + "\n")
-            files.append("all_teams.json")
+        elif scanned.kind != "object":
+            rctx.file("all_teams.json", json.encode({"$source": source, "$errors": [{
+                "line": 1,
+                "column": 1,
+                "id": "invalid-team-config",
+                "message": "teams.json must be a JSON object of teams, not {}".format(_JSON_TYPES[scanned.kind]),
+            }]}) + "\n")
         else:
-            # The whole file, for definitions of a team it lacks (the compiler then says so). "$source" names the
-            # file in messages.
+            # The whole file, for definitions of a team it lacks (the compiler then says so), with "$source" naming
+            # the file in messages.
             brace = text.find("{")
-            rctx.file("all_teams.json", text if brace < 0 else text[:brace + 1] + json.encode("$source") + ":" + json.encode(source) + "," +
-                                                               text[brace + 1:])
-            files.append("all_teams.json")
-            teams = json.decode(text)
-            if type(teams) != "dict":
-                rctx.file("all_teams.json", _ordered_json({"$source": source, "$errors": [{
-                    "line": 1,
-                    "column": 1,
-                    "id": "invalid-team-config",
-                    "message": "teams.json must be a JSON object of teams, not {}".format(_JSON_TYPES[type(teams)]),
-                }]}) + "\n")
-            else:
-                # Where each entry is (a key spelled with \\u escapes is not found: its errors point at the start).
-                members = scanned.members
-                start = struct(line = 1, column = 1, members = None)
-                default_errors = _entry_errors("default", teams["default"], members.get("default", start)) if "default" in teams else []
-                default = _compile_view(teams.get("default", {}))
-                for name, entry in teams.items():
-                    # A team whose name cannot be a package has no definitions, and its file name would break
-                    # the generated BUILD file.
-                    if name == "default" or not _is_package_name(name):
-                        continue
-                    view = {"$source": source, "default": default, name: _compile_view(entry)}
+            rctx.file("all_teams.json", text[:brace + 1] + json.encode("$source") + ":" + json.encode(source) +
+                                        ("," if scanned.members else "") + text[brace + 1:])
+            members = scanned.members
+            default = members.get("default")
+            default_errors = _entry_errors("default", default) if default != None else []
+            default_view = _compile_view(text, default) if default != None else "{}"
+            for name, entry in members.items():
+                # A team whose name cannot be a package has no definitions, and its file name would break
+                # the generated BUILD file.
+                if name == "default" or not _is_package_name(name):
+                    continue
 
-                    # Only the errors of `default` and of this team: a broken entry fails only its own team's
-                    # definitions. Positions are in the file only when there is an error, so that moving an
-                    # entry (or editing another) rebuilds nothing.
-                    errors = default_errors + _entry_errors(name, entry, members.get(name, start))
-                    if errors:
-                        # The compile fails on these; the values themselves (a 1e999 among them) are left out.
-                        view = {"$source": source, "$errors": errors}
-                    rctx.file("team/" + name + ".json", _ordered_json(view) + "\n")
-                    files.append("team/" + name + ".json")
+                # Only the errors of `default` and of this team: a broken entry fails only its own team's
+                # definitions. Positions are in the file only when there is an error, so that moving an
+                # entry (or editing another) rebuilds nothing.
+                errors = default_errors + _entry_errors(name, entry)
+                if errors:
+                    # The compile fails on these; the values themselves (a 1e999 among them) are left out.
+                    view = json.encode({"$source": source, "$errors": errors})
+                else:
+                    view = "{" + json.encode("$source") + ":" + json.encode(source) + "," + json.encode("default") + ":" + default_view + "," + json.encode(name) + ":" + _compile_view(text, entry) + "}"
+                rctx.file("team/" + name + ".json", view + "\n")
+                files.append("team/" + name + ".json")
+        files.append("all_teams.json")
     else:
         rctx.file("all_teams.json", "{}\n")
         files.append("all_teams.json")

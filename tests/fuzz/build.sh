@@ -14,12 +14,14 @@ if [[ ! -f $out/gen/chronon/api.pb.cc || $root/chronon/api.proto -nt $out/gen/ch
 fi
 { echo 'R"chronon_teams('; cat "$root/tests/errors/teams.json"; echo ')chronon_teams"'; } >"$out/gen/teams_json.inc.new"
 cmp -s "$out/gen/teams_json.inc.new" "$out/gen/teams_json.inc" || mv "$out/gen/teams_json.inc.new" "$out/gen/teams_json.inc"
-newest_header=$(ls -t "$root"/chronon/*.h | head -n 1)
+newest_header=$(ls -t "$root"/chronon/*/*.h | head -n 1)
 objects=()
 jobs=()
-# The sources of //chronon:compiler and its deps (chronon/BUILD).
-compiler_sources=(compile_context.cc compiler.cc diagnostics.cc group_by.cc join.cc json_writer.cc labels.cc proto_json.cc
-  python_compat.cc source.cc staging_query.cc team_metadata.cc teams.cc textproto.cc utf8.cc validate.cc)
+# The sources of //chronon/compiler and its deps (chronon/compiler/BUILD, chronon/common/BUILD).
+compiler_sources=(compiler/compile_context.cc compiler/compiler.cc common/diagnostics.cc compiler/group_by.cc compiler/join.cc
+  common/json_writer.cc compiler/labels.cc compiler/proto_json.cc common/python_compat.cc compiler/source.cc
+  compiler/staging_query.cc compiler/team_metadata.cc compiler/teams.cc compiler/textproto.cc common/utf8.cc
+  compiler/validate.cc)
 for src in "$out/gen/chronon/api.pb.cc" "${compiler_sources[@]/#/$root/chronon/}" "$root/tests/fuzz/compile_fuzzer.cc"; do
   obj="$out/obj/$(basename "$src" .cc).o"
   objects+=("$obj")

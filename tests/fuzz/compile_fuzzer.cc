@@ -16,8 +16,8 @@
 #include <string>
 #include <string_view>
 
-#include "chronon/compiler.h"
-#include "chronon/diagnostics.h"
+#include "chronon/common/diagnostics.h"
+#include "chronon/compiler/compiler.h"
 #include "nlohmann/json.hpp"
 
 namespace {

@@ -20,10 +20,10 @@ log="$out/last_run.log"
 # broken ones as seeds; chronon::Compile the rest, at the same time.
 teams_fuzzer=$out/teams_fuzzer
 root=$(cd "$here/../.." && pwd)
-if [[ ! -f $teams_fuzzer || $root/chronon/teams.cc -nt $teams_fuzzer || $root/chronon/teams.h -nt $teams_fuzzer ||
+if [[ ! -f $teams_fuzzer || $root/chronon/compiler/teams.cc -nt $teams_fuzzer || $root/chronon/compiler/teams.h -nt $teams_fuzzer ||
   $here/teams_fuzzer.cc -nt $teams_fuzzer ]]; then
   "${CXX:-clang++-14}" -std=c++17 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
-    -fno-sanitize-recover=undefined -I"$root" "$root/chronon/teams.cc" "$here/teams_fuzzer.cc" -o "$teams_fuzzer" -labsl_strings -labsl_int128 -labsl_throw_delegate
+    -fno-sanitize-recover=undefined -I"$root" "$root/chronon/compiler/teams.cc" "$here/teams_fuzzer.cc" -o "$teams_fuzzer" -labsl_strings -labsl_int128 -labsl_throw_delegate
 fi
 teams_seeds=$(mktemp -d)
 for f in "$root/examples/teams.json" "$root/tests/sample/teams.json" "$root/tests/errors/"*teams*.json; do

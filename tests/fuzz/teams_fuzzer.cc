@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "chronon/teams.h"
+#include "chronon/compiler/teams.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -36,6 +36,11 @@ import json, re, sys
 bin = sys.argv[1]
 def conf(kind, name):
     return json.load(open(f"{bin}/{kind}s/cookbook/production/{kind}s/cookbook/{name}"))
+# A GroupBy of team partner, embedded as imported by name (the Join's team) and through its module (its own).
+def team_of_part(name):
+    return json.load(open(f"{bin}/joins/cookbook/production/joins/cookbook/{name}"))["joinParts"][0]["groupBy"]["metaData"]["team"]
+if team_of_part("cross_team_by_name.v1") != "cookbook" or team_of_part("cross_team_by_module.v1") != "partner":
+    sys.exit("FAIL: the cross-team recipes do not embed the GroupBy with the teams compile.py gives")
 by_ref, by_hand = conf("group_by", "from_sq.v1"), conf("group_by", "from_sq_table.v1")
 if by_ref["sources"] != by_hand["sources"] or by_ref["metaData"]["dependencies"] != by_hand["metaData"]["dependencies"]:
     sys.exit("FAIL: the staging query's table written by hand differs from staging_query:")

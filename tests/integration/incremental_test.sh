@@ -2,8 +2,8 @@
 # Incremental builds, proven from Bazel's execution log: in a copy of examples/ grown to two teams (one GroupBy
 # used by two Joins, one GroupBy used by a third), editing a GroupBy reruns exactly its ChrononCompile action and
 # those of the Joins that use it; editing a Join reruns only it; editing one team's entry in teams.json reruns only
-# that team's objects, and editing a key the compiler does not read reruns nothing. Also checks the
-# lineage queries the README documents and the output-column listing of the example Join.
+# that team's objects, and editing a key the compiler does not read reruns nothing. Also runs the lineage queries
+# of docs/workflow.md ("Lineage", read from there) and checks the output-column listing of the example Join.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -85,15 +85,28 @@ ran=$(build_and_list teams_description)
 echo "description edit: $(echo "$ran" | grep -c .) ChrononCompile action(s) ran"
 [[ -z $ran ]] || fail "an edit of a key the compiler does not read reran: $(echo $ran)"
 
-echo "--- lineage queries (README)"
-query() { (cd "$ws" && bazel query "$@" 2>/dev/null); }
-users=$(query "kind(\"chronon_join\", rdeps(//..., $GB))" | sort)
+echo "--- lineage queries (docs/workflow.md, \"Lineage\"), as the page shows them"
+# The page's three queries are about $GB and $J1, which this workspace has (with a second Join, $J2, on $GB).
+mapfile -t queries < <(doc_code docs/workflow.md Lineage | grep '^bazel query ')
+((${#queries[@]} == 3)) || fail "docs/workflow.md, \"Lineage\": expected 3 bazel queries, found ${#queries[@]}"
+# doc_query N: runs the page's query N in the workspace, its output sorted.
+doc_query() {
+  echo "\$ ${queries[$1]}" >&2
+  (cd "$ws" && eval "${queries[$1]}" 2>/dev/null) | sort
+}
+users=$(doc_query 0)
 echo "joins using $GB: $(echo $users)"
 [[ $users == "$(printf '%s\n' "$J1" "$J2" | sort)" ]] || fail "rdeps query: expected $J1 $J2"
-reads=$(query --noimplicit_deps "kind(\"chronon_\", deps($J1)) except $J1" | sort)
+reads=$(doc_query 1)
 echo "what $J1 reads: $(echo $reads)"
 [[ $reads == "$(printf '%s\n' "$GB" //sources:user_activity //sources:website__views | sort)" ]] ||
   fail "deps query: expected $GB and the two sources"
+files=$(doc_query 2)
+echo "the files $J1 reads: $(echo $files)"
+for f in //joins/example_team:example_join.v1.textproto //group_bys/example_team:example_group_by.v0.textproto \
+  //sources:user_activity.textproto //sources:website__views.textproto; do
+  grep -qxF "$f" <<<"$files" || fail "source-file query: $f missing"
+done
 
 echo "--- output columns (compile.py --feature-display rules)"
 bazel_in "$ws" run "$OTHER_J.columns" 2>/dev/null >"$tmp/columns"

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Large and hostile inputs, generated here (nothing big is checked in) and compiled by chronon_compiler directly:
 # each must succeed in bounded time and memory, or fail with one clean diagnostic and no output. Prints a table of
-# wall time and peak memory (the README's "Large and hostile inputs" section records it).
+# wall time and peak memory (docs/reliability.md, "Large and hostile inputs", records it).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
-# The release build (what users run, and what the README's figures are of).
+# The release build (what users run, and what the figures of docs/reliability.md are of).
 release_tools
 compiler=$tools_bin/chronon_compiler
 work=$(mktemp -d)
@@ -57,7 +57,7 @@ events=$work/out/source/summary
 
 # 1. A 10 MB textproto: a GroupBy with 5,000 aggregations over 5,000 selected columns with 2 KB expressions. (Member
 # lookups in JSON objects are linear, so time grows with the square of the columns of one object: 20,000 columns
-# take about 20 s; see the README.)
+# take about 20 s; see docs/reliability.md.)
 gen <<'P'
 import sys
 n = 5000

@@ -216,3 +216,30 @@ except Exception:
   done
   [[ $code == 404 ]] || { cat "$dir/stderr" "$dir/error.log" >&2 || true; fail "nginx did not start"; }
 }
+
+# doc_code FILE HEADING: prints the lines of the code blocks in the section HEADING (a Markdown heading's text, up to
+# the next heading of the same or a higher level) of FILE, a path from the repository root; fails when there are
+# none. A test that runs a command the docs show reads it from there, so the docs cannot drift from what is tested.
+doc_code() {
+  python3 - "$ROOT/$1" "$2" <<'PY' || fail "$1 has no code block under the heading \"$2\""
+import sys
+path, heading = sys.argv[1], sys.argv[2]
+level, fenced, out = None, False, []
+for line in open(path, encoding="utf-8").read().split("\n"):
+    if line.startswith("```"):
+        fenced = not fenced
+        continue
+    if fenced:
+        if level is not None:
+            out.append(line)
+        continue
+    hashes = len(line) - len(line.lstrip("#"))
+    if hashes and line[hashes:hashes + 1] == " ":
+        if level is not None and hashes <= level:
+            break
+        if line[hashes + 1:].strip() == heading:
+            level = hashes
+sys.stdout.write("".join(l + "\n" for l in out))
+sys.exit(0 if out else 1)
+PY
+}

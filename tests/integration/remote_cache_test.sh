@@ -25,11 +25,14 @@ echo "nginx (pid $nginx_pid) serves a WebDAV cache at $cache"
 
 copy_workspace "$ROOT/examples" "$ws"
 use_release_toolchain "$ws"
-# The README's CI config, as a team would check it in.
-cat >>"$ws/.bazelrc" <<RC
-build:ci --remote_cache=$cache
-build:ci --remote_upload_local_results
-RC
+# The CI config of docs/workflow.md ("A shared cache for CI", read from there), as a team would check it in, with
+# this nginx as the cache.
+doc_code docs/workflow.md "A shared cache for CI" >"$tmp/ci.bazelrc"
+grep -q '^build:ci --remote_upload_local_results$' "$tmp/ci.bazelrc" ||
+  fail "docs/workflow.md, \"A shared cache for CI\": no build:ci --remote_upload_local_results line"
+grep -q 'https://chronon-cache.example.com' "$tmp/ci.bazelrc" ||
+  fail "docs/workflow.md, \"A shared cache for CI\": the cache URL is no longer https://chronon-cache.example.com"
+sed "s|https://chronon-cache.example.com|$cache|" "$tmp/ci.bazelrc" >>"$ws/.bazelrc"
 
 build() {
   bazel_in_no_disk_cache build --config=ci //... --execution_log_json_file="$tmp/$1.log" >"$tmp/$1.out" 2>&1 ||

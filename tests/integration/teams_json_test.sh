@@ -64,6 +64,17 @@ broken entry_not_object 't["example_team"] = ["not", "an", "object"]' \
 broken default_properties 't["default"]["table_properties"] = {"source": 1}' \
   'error: the "table_properties" of team "default": the value of "source" must be a string (a Hive table property), not a number [invalid-team-config]'
 
+# A key spelled with a \u escape is the same key: JSON readers (and compile.py's json.load) keep only one of them.
+broken escaped_duplicate 'out = text.replace("\"example_team\": {", "\"example\\u005fteam\": {\"namespace\": \"x\"},\n    \"example_team\": {", 1)' \
+  'error: duplicate key "example_team" (first at' '[teams-json-syntax]'
+
+# Inputs that once gave Starlark tracebacks in every build: a team name too long for a file name, and nesting
+# 1,000 deep in another team's entry. Neither team can have definitions here; the build goes on.
+with odd_inputs 'out = text.replace("\"example_team\": {", "\"" + "a" * 251 + "\": {\"namespace\": \"x\"},\n    \"deep_team\": {\"env\": " + "[" * 1000 + "]" * 1000 + "},\n    \"example_team\": {", 1)' ||
+  { cat "$tmp/odd_inputs.out" >&2; fail "a long team name or deep nesting broke the build"; }
+name=odd_inputs never_in "Traceback" "Error in" "File name too long"
+echo "odd_inputs: a 251-character team name and nesting 1,000 deep break nothing"
+
 # Another team's broken entry, and team names that cannot be packages (`a:b`, a newline, a space), break nothing.
 with other_team 't["other_team"] = [1]; t["a:b"] = {"namespace": "x"}; t["new\nline"] = {}; t["a b"] = {}' ||
   { cat "$tmp/other_team.out" >&2; fail "a broken entry of another team (or an odd team name) broke the build"; }

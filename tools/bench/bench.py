@@ -605,7 +605,7 @@ def measure_size(ws, opts, teams, py_tmp):
     print(f"  edit one GroupBy: {stats(edit)} ({edit_procs})")
     run_update(ws, force=True)  # writes production/ (untimed)
     # The update cases without compile.py: its side needs a whole-repo compile first (40 minutes at 10x); the
-    # edit loop against compile.py is measured by --cases=update-edit (README, "The edit loop").
+    # edit loop against compile.py is measured by --cases=update-edit (docs/performance.md, "The edit loop").
     ours_only = CompilePy(None, opts.python, os.path.abspath(opts.py_repo_gen), (teams, opts.gbs, opts.joins), py_tmp)
     ours_only.quiet = True
     row["update_noop"] = update_noop(ws, opts.runs, ours_only)

@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 runs=${1:-5}
 cd "$root"
 bazel build -c opt //tools:import 2>/dev/null
-importer=$(bazel info -c opt bazel-bin 2>/dev/null)/chronon/chronon_import
+importer=$(bazel info -c opt bazel-bin 2>/dev/null)/chronon/import/chronon_import
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/seed" "$tmp/sample"

@@ -1,0 +1,181 @@
+#include "chronon/compiler/cli.h"
+
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "chronon/common/diagnostics.h"
+#include "chronon/common/files.h"
+#include "chronon/compiler/compiler.h"
+
+namespace chronon {
+namespace {
+
+constexpr char kUnreadable[] = "unreadable-file";
+constexpr char kUnwritable[] = "unwritable-output";
+
+// Removes a previous output; never anything but a regular file (an output path could be /dev/null).
+void RemoveOutput(const std::string& path) {
+  std::error_code error;
+  if (!path.empty() && std::filesystem::is_regular_file(std::filesystem::symlink_status(path, error))) {
+    std::filesystem::remove(path, error);
+  }
+}
+
+// Writes through a temporary file and a rename, so a reader never sees a partial file. Refuses to replace
+// anything that is not a regular file.
+bool WriteFileAtomically(const std::string& path, const std::string& contents) {
+  std::error_code error;
+  const std::filesystem::file_status status = std::filesystem::symlink_status(path, error);
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) return false;
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return false;
+    out << contents;
+    if (!out.flush()) {
+      out.close();
+      std::remove(tmp.c_str());
+      return false;
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+int Usage(const std::string& problem, std::string* messages) {
+  *messages +=
+      "chronon_compiler: error: " + problem +
+      "\nusage: chronon_compiler --kind=source|group_by|join|staging_query --label=//pkg:target "
+      "[--name=team.name] [--workspace=NAME] --src=FILE [--teams=teams.json] [--dep=SUMMARY]... [--out_conf=FILE] "
+      "--out_summary=FILE\n";
+  return 2;
+}
+
+int RunCompileOrThrow(const std::vector<std::string>& args, std::string* messages, std::string* out_conf,
+                      std::string* out_summary) {
+  std::string kind, src, teams;
+  CompileInput input;
+  std::vector<std::string> dep_paths;
+  // Parsed by hand, not with Abseil's flags library, because the persistent worker (worker.h) parses one argument
+  // list per request in a long-lived process, and absl flags do not fit that: ABSL_FLAG values are process-wide
+  // globals that keep the previous request's values unless each is reset by hand (and would race if requests
+  // were ever handled concurrently); absl::ParseCommandLine is meant to run once from main() and exits the process
+  // on an unknown flag or a bad value, where a worker must answer with a usage error and live on; and a
+  // std::vector<std::string> flag takes one comma-separated value, the last --dep winning, so the repeated
+  // `--dep=PATH` (paths may hold commas) would need a custom flag type anyway.
+  for (const std::string& arg : args) {
+    const size_t eq = arg.find('=');
+    const std::string flag = arg.substr(0, eq);
+    const std::string value = eq == std::string::npos ? "" : arg.substr(eq + 1);
+    if (flag == "--kind")
+      kind = value;
+    else if (flag == "--label")
+      input.label = value;
+    else if (flag == "--name")
+      input.name = value;
+    else if (flag == "--workspace")
+      input.workspace = value;
+    else if (flag == "--src")
+      src = value;
+    else if (flag == "--teams")
+      teams = value;
+    else if (flag == "--dep")
+      dep_paths.push_back(value);
+    else if (flag == "--out_conf")
+      *out_conf = value;
+    else if (flag == "--out_summary")
+      *out_summary = value;
+    else
+      return Usage("unknown argument " + arg, messages);
+  }
+  const std::optional<Kind> parsed_kind = ParseKind(kind);
+  if (!parsed_kind) return Usage("--kind must be source, group_by, join or staging_query", messages);
+  if (src.empty() || out_summary->empty() || input.label.empty()) {
+    return Usage("--src, --label and --out_summary are required", messages);
+  }
+  if (*parsed_kind != Kind::kSource && out_conf->empty()) return Usage("--out_conf is required", messages);
+  input.kind = *parsed_kind;
+  input.src_path = src;
+  input.teams_path = teams;
+
+  // Outputs of an earlier run must not survive a failed one.
+  RemoveOutput(*out_conf);
+  RemoveOutput(*out_summary);
+
+  Diagnostics diags(src, input.label);
+  if (!ReadFile(src, &input.src_text)) {
+    *messages += src + ":1:1: error: cannot read the file [" + kUnreadable + "]\n";
+    return 1;
+  }
+  if (!teams.empty() && !ReadFile(teams, &input.teams_text)) {
+    *messages += teams + ":1:1: error: cannot read the team config [" + kUnreadable + "]\n";
+    return 1;
+  }
+  for (const std::string& path : dep_paths) {
+    DependencyInput dep{path, ""};
+    if (!ReadFile(path, &dep.summary)) {
+      *messages += path + ":1:1: error: cannot read the dependency [" + kUnreadable + "]\n";
+      return 1;
+    }
+    input.deps.push_back(std::move(dep));
+  }
+
+  const std::optional<CompileOutput> output = Compile(input, &diags);
+  *messages += diags.Format();
+  if (!output) return 1;
+  if ((!out_conf->empty() && !WriteFileAtomically(*out_conf, output->conf)) ||
+      !WriteFileAtomically(*out_summary, output->summary)) {
+    *messages += "chronon_compiler: error: cannot write the outputs " + *out_conf + ", " + *out_summary + " [" +
+                 kUnwritable + "]\n";
+    RemoveOutput(*out_conf);
+    RemoveOutput(*out_summary);
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+bool ExpandParamFiles(const std::vector<std::string>& args, std::vector<std::string>* expanded, std::string* error) {
+  for (const std::string& arg : args) {
+    if (absl::StartsWith(arg, "@")) {
+      std::string contents;
+      if (!ReadFile(arg.substr(1), &contents)) {
+        *error = "chronon_compiler: error: cannot read param file " + arg.substr(1) + "\n";
+        return false;
+      }
+      for (absl::string_view line : absl::StrSplit(contents, '\n', absl::SkipEmpty())) expanded->emplace_back(line);
+    } else {
+      expanded->push_back(arg);
+    }
+  }
+  return true;
+}
+
+int RunCompile(const std::vector<std::string>& args, std::string* messages) {
+  std::string out_conf, out_summary;
+  try {
+    return RunCompileOrThrow(args, messages, &out_conf, &out_summary);
+  } catch (const std::exception& e) {
+    // A bug, not a user error; still leave no output behind, and let a worker live on.
+    *messages += std::string("chronon_compiler: error: internal error: ") + e.what() + " [internal-error]\n";
+  } catch (...) {
+    *messages += "chronon_compiler: error: internal error [internal-error]\n";
+  }
+  RemoveOutput(out_conf);
+  RemoveOutput(out_summary);
+  return 1;
+}
+
+}  // namespace chronon

@@ -1,0 +1,55 @@
+// The Chronon compiler: one definition (a textproto holding what a Python user passes to GroupBy(), Join(), ...)
+// plus the compiled outputs of the targets it references -> the engine JSON that Chronon's compile.py writes.
+#ifndef CHRONON_COMPILER_H_
+#define CHRONON_COMPILER_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "chronon/common/diagnostics.h"
+
+namespace chronon {
+
+enum class Kind { kSource, kGroupBy, kJoin, kStagingQuery };
+
+// "source", "group_by", "join", "staging_query"; nullopt for anything else.
+std::optional<Kind> ParseKind(const std::string& name);
+const char* KindName(Kind kind);
+
+// A compiled dependency, as its own compile wrote it (CompileOutput::summary).
+struct DependencyInput {
+  std::string path;     // for diagnostics
+  std::string summary;  // the JSON text
+};
+
+struct CompileInput {
+  Kind kind = Kind::kGroupBy;
+  // The Bazel label of the target, e.g. "//joins/example_team:example_join.v1". Relative references in the
+  // textproto (":x") resolve against its package.
+  std::string label;
+  // The main workspace's name (ctx.workspace_name in the rules), so that "@<it>//x:y" in a ref means "//x:y".
+  std::string workspace;
+  // The Chronon name, "team.[sub.]module.var" (compile.py's naming from where the definition lives); empty for
+  // sources.
+  std::string name;
+  std::string src_path;
+  std::string src_text;
+  std::string teams_path;
+  std::string teams_text;
+  std::vector<DependencyInput> deps;
+};
+
+struct CompileOutput {
+  // The engine JSON, byte for byte as compile.py writes it (no trailing newline). Empty for sources.
+  std::string conf;
+  // What dependents read: kind, label, name, team and the object as it is embedded in other objects.
+  std::string summary;
+};
+
+// Compiles one definition. Returns nullopt when `diags` has errors; warnings do not fail the compile.
+std::optional<CompileOutput> Compile(const CompileInput& input, Diagnostics* diags);
+
+}  // namespace chronon
+
+#endif  // CHRONON_COMPILER_H_

@@ -1,0 +1,103 @@
+#include "chronon/compiler/teams.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+
+namespace chronon {
+namespace {
+
+TEST(TeamConfigTest, TeamValueElseDefaultKeepingMemberOrder) {
+  std::optional<TeamConfig> config = TeamConfig::Parse(R"({
+    "default": {"table_properties": {"z": "1", "a": "2"}, "namespace": "default_db"},
+    "team": {"namespace": "team_db"}})");
+  ASSERT_TRUE(config->Errors("team").empty());
+  EXPECT_TRUE(config->HasTeam("team"));
+  EXPECT_FALSE(config->HasTeam("other"));
+  EXPECT_EQ(config->Get("team", "namespace")->get<std::string>(), "team_db");
+  EXPECT_EQ(config->Get("team", "table_properties")->dump(), R"({"z":"1","a":"2"})");  // not sorted
+  EXPECT_FALSE(config->Get("team", "missing").has_value());
+}
+
+TEST(TeamConfigTest, SourceOfAPerTeamSplitIsNotATeam) {
+  std::optional<TeamConfig> config = TeamConfig::Parse(R"({"$source": "teams.json", "default": {}})");
+  ASSERT_TRUE(config->Errors("default").empty());
+  EXPECT_EQ(config->source(), "teams.json");
+  EXPECT_FALSE(config->HasTeam("$source"));
+}
+
+// "line:column id: message" of each error, for compact expectations.
+std::vector<std::string> Errors(const std::string& text, const std::string& team) {
+  std::vector<std::string> out;
+  for (const TeamConfigError& e : TeamConfig::Parse(text).Errors(team)) {
+    out.push_back(absl::StrCat(e.line, ":", e.column, " ", e.id, ": ", e.message));
+  }
+  return out;
+}
+
+TEST(TeamConfigTest, SyntaxErrorsHaveTheirLineAndColumn) {
+  std::vector<std::string> errors = Errors("{\n  \"team\": {},\n}\n", "team");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].substr(0, errors[0].find(' ')), "3:1");
+  EXPECT_NE(errors[0].find("teams-json-syntax: not valid JSON: "), std::string::npos) << errors[0];
+  EXPECT_EQ(Errors("not json", "team").size(), 1u);
+  // Found by tests/fuzz/teams_fuzzer.cc: a number too large for a double throws out_of_range, not parse_error.
+  EXPECT_EQ(Errors("{\"team\": {\"namespace\": 1e999}}", "team"),
+            std::vector<std::string>{"0:0 teams-json-syntax: not valid JSON: a number is out of range"});
+  EXPECT_EQ(Errors("22222222e222222222+222", "team").size(), 1u);
+  EXPECT_EQ(Errors("", "team").size(), 1u);
+}
+
+// The same message as chronon_team_config's (json_scan.bzl), at the repeated key; keys compare unescaped.
+TEST(TeamConfigTest, DuplicateKeysAreRefusedAsTheRulesDo) {
+  EXPECT_EQ(Errors("{\"a\": {},\n  \"a\": {}}", "a"),
+            std::vector<std::string>{"2:3 teams-json-syntax: duplicate key \"a\" (first at 1:2); JSON readers keep "
+                                     "only one of them"});
+  EXPECT_EQ(Errors(R"({"t": {"namespace": "x", "n\u0061mespace": "y"}})", "t"),
+            std::vector<std::string>{"1:26 teams-json-syntax: duplicate key \"n\\u0061mespace\" (first at 1:8); "
+                                     "JSON readers keep only one of them"});
+  // The same key in two objects, and a string value equal to a key, are not duplicates.
+  EXPECT_TRUE(Errors(R"({"t": {"namespace": "t"}, "u": {"namespace": "namespace"}})", "t").empty());
+}
+
+TEST(TeamConfigTest, WhatIsNotATeamConfig) {
+  EXPECT_EQ(
+      Errors("[1]", "team"),
+      std::vector<std::string>{"1:1 invalid-team-config: teams.json must be a JSON object of teams, not an array"});
+  EXPECT_EQ(Errors(R"({"team": 1})", "team"),
+            std::vector<std::string>{
+                "0:0 invalid-team-config: the entry of team \"team\" must be a JSON object, not a number"});
+  EXPECT_EQ(
+      Errors(R"({"team": {"namespace": 42, "table_properties": {"a": "1", "b": 2}}})", "team"),
+      (std::vector<std::string>{
+          "0:0 invalid-team-config: the \"namespace\" of team \"team\" must be a string (a Hive database), not a "
+          "number",
+          "0:0 invalid-team-config: the \"table_properties\" of team \"team\": the value of \"b\" must be a string (a "
+          "Hive table property), not a number"}));
+  EXPECT_EQ(
+      Errors(R"({"default": {"table_properties": []}})", "default"),
+      std::vector<std::string>{"0:0 invalid-team-config: the \"table_properties\" of team \"default\" must be a JSON "
+                               "object of strings, not an array"});
+}
+
+TEST(TeamConfigTest, AnotherTeamsBrokenEntryIsNotThisTeamsProblem) {
+  EXPECT_TRUE(Errors(R"({"default": {}, "team": {}, "other": [1], "third": {"namespace": 1}})", "team").empty());
+  EXPECT_EQ(Errors(R"({"default": {"namespace": 1}, "team": {}})", "team").size(), 1u);  // default is everyone's
+}
+
+TEST(TeamConfigTest, ErrorsOfTheSplitAreReportedAsGiven) {
+  TeamConfig config = TeamConfig::Parse(
+      R"({"$source": "teams.json", "$errors": [{"line": 3, "column": 7, "id": "teams-json-syntax", "message": "m"}]})");
+  EXPECT_EQ(config.source(), "teams.json");
+  ASSERT_EQ(config.Errors("team").size(), 1u);
+  EXPECT_EQ(config.Errors("team")[0].line, 3);
+  EXPECT_EQ(config.Errors("team")[0].column, 7);
+  EXPECT_EQ(config.Errors("team")[0].id, "teams-json-syntax");
+  EXPECT_FALSE(config.HasTeam("$errors"));
+}
+
+}  // namespace
+}  // namespace chronon

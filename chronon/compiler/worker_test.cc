@@ -1,0 +1,222 @@
+// The worker loop against in-memory streams, and worker mode against the one-shot command on real files: same
+// bytes, same messages, same exit status, no output left after a failure, and the worker survives bad requests.
+#include "chronon/compiler/worker.h"
+
+#include <google/protobuf/io/zero_copy_stream_impl.h>
+#include <google/protobuf/util/delimited_message_util.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <future>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "chronon/compiler/cli.h"
+#include "chronon/compiler/worker_protocol.pb.h"
+#include "gtest/gtest.h"
+
+namespace chronon {
+namespace {
+
+using worker::WorkRequest;
+using worker::WorkResponse;
+
+std::string Requests(const std::vector<WorkRequest>& requests) {
+  std::ostringstream out;
+  for (const WorkRequest& r : requests) google::protobuf::util::SerializeDelimitedToOstream(r, &out);
+  return out.str();
+}
+
+std::vector<WorkResponse> Responses(const std::string& bytes) {
+  std::istringstream in(bytes);
+  google::protobuf::io::IstreamInputStream stream(&in);
+  std::vector<WorkResponse> responses;
+  bool eof = false;
+  while (true) {
+    WorkResponse r;  // fresh each time: parsing merges, and proto3 does not send zero values
+    if (!google::protobuf::util::ParseDelimitedFromZeroCopyStream(&r, &stream, &eof)) break;
+    responses.push_back(r);
+  }
+  EXPECT_TRUE(eof) << "trailing garbage after the responses";
+  return responses;
+}
+
+WorkRequest Request(std::vector<std::string> args, int id = 0) {
+  WorkRequest r;
+  for (const std::string& a : args) r.add_arguments(a);
+  r.set_request_id(id);
+  return r;
+}
+
+std::string Read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool Exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
+
+void Write(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+
+// A request stream in memory, handed out in small blocks so that messages straddle buffer boundaries.
+struct Input {
+  explicit Input(std::string b) : bytes(std::move(b)), stream(bytes.data(), static_cast<int>(bytes.size()), 7) {}
+  std::string bytes;
+  google::protobuf::io::ArrayInputStream stream;
+};
+
+TEST(WorkerLoop, AnswersEachRequestInOrderWithItsIdAndEndsCleanly) {
+  Input in(Requests({Request({"a", "b"}, 7), Request({}, 0), Request({"fail"}, 9)}));
+  std::ostringstream out;
+  std::vector<std::vector<std::string>> seen;
+  const int status = RunWorker(&in.stream, out, [&](const std::vector<std::string>& args, std::string* messages) {
+    seen.push_back(args);
+    *messages = "got " + std::to_string(args.size());
+    return args.size() == 1 ? 1 : 0;
+  });
+  EXPECT_EQ(status, 0);
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0], (std::vector<std::string>{"a", "b"}));
+  const std::vector<WorkResponse> responses = Responses(out.str());
+  ASSERT_EQ(responses.size(), 3u);
+  EXPECT_EQ(responses[0].request_id(), 7);
+  EXPECT_EQ(responses[0].exit_code(), 0);
+  EXPECT_EQ(responses[0].output(), "got 2");
+  EXPECT_EQ(responses[1].output(), "got 0");
+  EXPECT_EQ(responses[2].request_id(), 9);
+  EXPECT_EQ(responses[2].exit_code(), 1);
+}
+
+TEST(WorkerLoop, TruncatedInputIsAnErrorNotAHang) {
+  std::string bytes = Requests({Request({"--kind=source"})});
+  Input in(bytes.substr(0, bytes.size() - 3));
+  std::ostringstream out;
+  int calls = 0;
+  EXPECT_EQ(RunWorker(&in.stream, out, [&](const std::vector<std::string>&, std::string*) { return ++calls, 0; }), 1);
+  EXPECT_EQ(calls, 0);
+  EXPECT_EQ(out.str(), "");
+}
+
+// Bazel keeps the pipe open after a request and waits for the answer: the worker must not wait for more bytes.
+TEST(WorkerLoop, AnswersARequestWhileThePipeStaysOpen) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  std::promise<void> answered;
+  std::future<void> done = answered.get_future();
+  std::ostringstream out;
+  std::thread worker([&] {
+    google::protobuf::io::FileInputStream in(fds[0]);
+    RunWorker(&in, out, [&](const std::vector<std::string>&, std::string*) {
+      answered.set_value();
+      return 0;
+    });
+  });
+  const std::string request = Requests({Request({"--kind=source"}, 1)});
+  ASSERT_EQ(write(fds[1], request.data(), request.size()), static_cast<ssize_t>(request.size()));
+  const bool in_time = done.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+  close(fds[1]);  // ends the worker either way, so the test fails rather than hangs
+  worker.join();
+  close(fds[0]);
+  EXPECT_TRUE(in_time) << "the worker did not answer a request while its stdin stayed open";
+  EXPECT_EQ(Responses(out.str()).size(), 1u);
+}
+
+class WorkerVsOneShot : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::string(std::getenv("TEST_TMPDIR")) + "/";
+    Write(dir_ + "teams.json", R"({"default": {"table_properties": {"source": "chronon"}}, "t": {"namespace": "ns"}})");
+    Write(dir_ + "src.textproto",
+          "events { table: \"db.events\" query { selects { key: \"user\" value: \"user_id\" } "
+          "time_column: \"ts\" start_partition: \"2023-01-01\" } }\n");
+    Write(dir_ + "gb.textproto",
+          "sources { ref: \"//sources:src\" }\nkey_columns: \"user\"\n"
+          "aggregations { input_column: \"amount\" operation: SUM windows { length: 7 time_unit: DAYS } }\n"
+          "meta_data { online: true }\n");
+    Write(dir_ + "bad.textproto", "sources { ref: \"//sources:src\" }\nkey_columns: \"user\"\nno_such_field: 1\n");
+    std::string messages;
+    ASSERT_EQ(RunCompile({"--kind=source", "--label=//sources:src", "--src=" + dir_ + "src.textproto",
+                          "--teams=" + dir_ + "teams.json", "--out_summary=" + dir_ + "src.summary"},
+                         &messages),
+              0)
+        << messages;
+  }
+
+  std::vector<std::string> GroupByArgs(const std::string& src, const std::string& out) {
+    return {"--kind=group_by",
+            "--label=//group_bys/t:gb.v1",
+            "--name=t.gb.v1",
+            "--src=" + dir_ + src,
+            "--teams=" + dir_ + "teams.json",
+            "--dep=" + dir_ + "src.summary",
+            "--out_summary=" + dir_ + out + ".summary",
+            "--out_conf=" + dir_ + out + ".conf"};
+  }
+
+  std::string dir_;
+};
+
+TEST_F(WorkerVsOneShot, SameBytesMessagesAndStatus) {
+  std::string one_shot_messages, bad_messages;
+  ASSERT_EQ(RunCompile(GroupByArgs("gb.textproto", "one_shot"), &one_shot_messages), 0) << one_shot_messages;
+  EXPECT_EQ(RunCompile(GroupByArgs("bad.textproto", "one_shot_bad"), &bad_messages), 1);
+  ASSERT_NE(bad_messages, "");
+
+  // The worker gets the request twice, a failing one in between, and a bad command line: each answer stands alone.
+  WorkRequest usage = Request({"--kind=nope"}, 4);
+  Input in(Requests({Request(GroupByArgs("gb.textproto", "w1"), 1), Request(GroupByArgs("bad.textproto", "w_bad"), 2),
+                     Request(GroupByArgs("gb.textproto", "w2"), 3), usage}));
+  std::ostringstream out;
+  ASSERT_EQ(RunWorker(&in.stream, out, RunCompile), 0);
+  const std::vector<WorkResponse> r = Responses(out.str());
+  ASSERT_EQ(r.size(), 4u);
+  EXPECT_EQ(r[0].exit_code(), 0);
+  EXPECT_EQ(r[0].output(), one_shot_messages);
+  EXPECT_EQ(r[1].exit_code(), 1);
+  // Diagnostics name the file, which differs only by the output name used; the source file is the same.
+  EXPECT_EQ(r[1].output(), bad_messages);
+  EXPECT_EQ(r[2].exit_code(), 0) << r[2].output();
+  EXPECT_EQ(r[3].exit_code(), 2);
+  EXPECT_NE(r[3].output().find("usage: chronon_compiler"), std::string::npos);
+  for (const char* out_name : {"w1", "w2"}) {
+    EXPECT_EQ(Read(dir_ + out_name + ".conf"), Read(dir_ + "one_shot.conf"));
+    EXPECT_EQ(Read(dir_ + out_name + ".summary"), Read(dir_ + "one_shot.summary"));
+  }
+  EXPECT_FALSE(Exists(dir_ + "w_bad.conf"));
+  EXPECT_FALSE(Exists(dir_ + "w_bad.summary"));
+}
+
+TEST_F(WorkerVsOneShot, AFailedRequestRemovesOutputsOfAnEarlierSuccess) {
+  Input in(
+      Requests({Request(GroupByArgs("gb.textproto", "same"), 1), Request(GroupByArgs("bad.textproto", "same"), 2)}));
+  std::ostringstream out;
+  ASSERT_EQ(RunWorker(&in.stream, out, RunCompile), 0);
+  const std::vector<WorkResponse> r = Responses(out.str());
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[1].exit_code(), 1);
+  EXPECT_FALSE(Exists(dir_ + "same.conf"));
+  EXPECT_FALSE(Exists(dir_ + "same.summary"));
+  EXPECT_FALSE(Exists(dir_ + "same.conf.tmp"));
+}
+
+TEST_F(WorkerVsOneShot, UnreadableDependencyIsReportedAndTheWorkerGoesOn) {
+  std::vector<std::string> args = GroupByArgs("gb.textproto", "missing_dep");
+  args[5] = "--dep=" + dir_ + "no_such.summary";
+  Input in(Requests({Request(args, 1), Request(GroupByArgs("gb.textproto", "after"), 2)}));
+  std::ostringstream out;
+  ASSERT_EQ(RunWorker(&in.stream, out, RunCompile), 0);
+  const std::vector<WorkResponse> r = Responses(out.str());
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[0].exit_code(), 1);
+  EXPECT_EQ(r[0].output(), dir_ + "no_such.summary:1:1: error: cannot read the dependency [unreadable-file]\n");
+  EXPECT_EQ(r[1].exit_code(), 0);
+  EXPECT_TRUE(Exists(dir_ + "after.conf"));
+}
+
+}  // namespace
+}  // namespace chronon

@@ -1,0 +1,92 @@
+"""chronon_module: the targets of a Starlark module's values (see //chronon:python.bzl)."""
+
+load(
+    "//rules:defs.bzl",
+    "chronon_group_by",
+    "chronon_join",
+    "chronon_source",
+    "chronon_staging_query",
+)
+load(":starlark_proto.bzl", "encode", "type_of")
+
+def _textproto_file_impl(ctx):
+    ctx.actions.write(ctx.outputs.out, ctx.attr.content)
+    return [DefaultInfo(files = depset([ctx.outputs.out]))]
+
+chronon_textproto_file = rule(
+    implementation = _textproto_file_impl,
+    attrs = {
+        "content": attr.string(mandatory = True),
+        "out": attr.output(mandatory = True),
+    },
+    doc = "Writes `content` to `out`: the textproto chronon_module generated for one value.",
+)
+
+_KINDS = {
+    "GroupBy": ("chronon_group_by", chronon_group_by),
+    "Join": ("chronon_join", chronon_join),
+    "StagingQuery": ("chronon_staging_query", chronon_staging_query),
+    "Source": ("chronon_source", chronon_source),
+}
+
+def chronon_module(name, teams = None, visibility = None, testonly = None, **values):
+    """The targets of a module's values, as the textproto rules declare them.
+
+    `chronon_module(name = "purchases", v1 = v1, v2 = v2)` in `group_bys/<team>/BUILD`, next to `purchases.bzl`,
+    declares `purchases.v1` and `purchases.v2` (chronon_group_by; Chronon name `<team>.purchases.v1`, as compile.py
+    names variable `v1` of `group_bys/<team>/purchases.py`). A Join becomes a chronon_join, a StagingQuery a
+    chronon_staging_query, a Source a chronon_source (GroupBys and Joins may also embed a Source value instead). Each
+    target's `deps` are the labels its value names (Source / GroupBy / Join refs given as labels, and staging
+    queries), in the order written. The textproto is written to `<module>.<var>.generated.textproto`.
+
+    Args:
+      name: the module's name (its .bzl file without `.bzl`), the first part of every target name.
+      teams: a team config instead of `//:teams.json` (see chronon_group_by).
+      visibility: of every target.
+      testonly: of every target.
+      **values: `<var> = <value>` for each value of the module, in the order the targets are declared.
+    """
+    package = native.package_name()
+    if not values:
+        fail("chronon_module(name = {}): give the module's values, e.g. chronon_module(name = {}, v1 = v1)".format(
+            repr(name),
+            repr(name),
+        ))
+    for var, value in values.items():
+        kind = getattr(value, "_chronon_type", None)
+        if kind in ("EventSource", "EntitySource"):
+            value = struct(_chronon_type = "Source", **{("events" if kind == "EventSource" else "entities"): value})
+            kind = "Source"
+        if kind not in _KINDS:
+            fail(("chronon_module(name = {}): `{}` is {}; a module's values are GroupBy, Join, StagingQuery and " +
+                  "Source values").format(repr(name), var, type_of(value)))
+        macro_name, macro = _KINDS[kind]
+        target = name + "." + var
+        encoded = encode(value)
+        header = [
+            "# proto-file: chronon/api.proto",
+            "# proto-message: chronon.api." + kind,
+            "#",
+            "# Written by chronon_module(name = \"{}\", {} = ...) in //{}:BUILD from the value `{}` of {}.bzl:".format(
+                name,
+                var,
+                package,
+                var,
+                name,
+            ),
+            "# edit that file, not this one. Target //{}:{} ({}).".format(package, target, macro_name),
+        ]
+        src = target + ".generated.textproto"
+        chronon_textproto_file(
+            name = target + ".textproto",
+            out = src,
+            content = "\n".join(header) + "\n" + encoded.text,
+            visibility = visibility,
+            testonly = testonly,
+        )
+        kwargs = {"visibility": visibility}
+        if testonly != None:
+            kwargs["testonly"] = testonly
+        if kind != "Source" and teams != None:
+            kwargs["teams"] = teams
+        macro(name = target, src = ":" + src, deps = encoded.labels, **kwargs)

@@ -1,0 +1,591 @@
+"""Values shaped like chronon/api.proto messages, built by //chronon:python.bzl, checked and written as textproto.
+
+A message is a `struct(_chronon_type = "<Message>", <field> = <value>, ...)` holding only the fields that were set,
+with api.proto's snake_case field names. Map fields (thrift maps, repeated entry messages in api.proto) hold dicts,
+whose order is kept. Enum fields hold the value's NAME (`"SUM"`), so that the written textproto reads as the
+hand-written one does.
+
+Starlark forbids recursion: the encoder walks the value with an explicit stack.
+"""
+
+# Field types: "string", "bool", "int", "double", "label" (a string naming a Bazel target: collected as a dep),
+# "enum:<Enum>", "msg:<Message>", "map" (StringEntry), "map_map" (StringMapEntry), "map_list" (StringListEntry),
+# "json_fields" (a dict written as repeated JsonField), "json_value" (any JSON-like value, a JsonValue).
+# A leading "*" marks a repeated field. Fields are listed, and written, in api.proto's order.
+SCHEMA = {
+    "Query": [
+        ("selects", "map"),
+        ("wheres", "*string"),
+        ("start_partition", "string"),
+        ("end_partition", "string"),
+        ("time_column", "string"),
+        ("setups", "*string"),
+        ("mutation_time_column", "string"),
+        ("reversal_column", "string"),
+        ("partition_column", "string"),
+    ],
+    "EventSource": [
+        ("table", "string"),
+        ("topic", "string"),
+        ("query", "msg:Query"),
+        ("is_cumulative", "bool"),
+        ("staging_query", "label"),
+    ],
+    "EntitySource": [
+        ("snapshot_table", "string"),
+        ("mutation_table", "string"),
+        ("mutation_topic", "string"),
+        ("query", "msg:Query"),
+        ("staging_query", "label"),
+    ],
+    "JoinSource": [
+        ("join", "msg:Join"),
+        ("query", "msg:Query"),
+    ],
+    "Source": [
+        ("events", "msg:EventSource"),
+        ("entities", "msg:EntitySource"),
+        ("join_source", "msg:JoinSource"),
+        ("ref", "label"),
+    ],
+    "ExternalSourceFactoryConfig": [
+        ("factory_name", "string"),
+        ("factory_params", "map"),
+    ],
+    "ExternalSource": [
+        ("metadata", "msg:MetaData"),
+        ("key_schema", "msg:TDataType"),
+        ("value_schema", "msg:TDataType"),
+        ("factory_config", "msg:ExternalSourceFactoryConfig"),
+        ("offline_group_by", "msg:GroupBy"),
+        ("helper", "msg:ExternalSourceHelper"),
+        ("contextual", "msg:ContextualSourceHelper"),
+    ],
+    "Window": [
+        ("length", "int"),
+        ("time_unit", "enum:TimeUnit"),
+    ],
+    "Aggregation": [
+        ("input_column", "string"),
+        ("operation", "enum:Operation"),
+        ("arg_map", "map"),
+        ("windows", "*msg:Window"),
+        ("buckets", "*string"),
+        ("element_wise", "bool"),
+        ("helper", "msg:AggregationHelper"),
+    ],
+    "MetaData": [
+        ("name", "string"),
+        ("online", "bool"),
+        ("production", "bool"),
+        ("custom_json", "string"),
+        ("dependencies", "*string"),
+        ("table_properties", "map"),
+        ("output_namespace", "string"),
+        ("team", "string"),
+        ("mode_to_env_map", "map_map"),
+        ("consistency_check", "bool"),
+        ("sample_percent", "double"),
+        ("offline_schedule", "string"),
+        ("consistency_sample_percent", "double"),
+        ("historical_backfill", "bool"),
+        ("deprecation_date", "string"),
+        ("description", "string"),
+    ],
+    "GroupBy": [
+        ("meta_data", "msg:MetaData"),
+        ("sources", "*msg:Source"),
+        ("key_columns", "*string"),
+        ("aggregations", "*msg:Aggregation"),
+        ("accuracy", "enum:Accuracy"),
+        ("backfill_start_date", "string"),
+        ("derivations", "*msg:Derivation"),
+        ("is_incremental", "bool"),
+        ("ref", "label"),
+        ("helper", "msg:GroupByHelper"),
+    ],
+    "JoinPart": [
+        ("group_by", "msg:GroupBy"),
+        ("key_mapping", "map"),
+        ("prefix", "string"),
+        ("helper", "msg:JoinPartHelper"),
+    ],
+    "ExternalPart": [
+        ("source", "msg:ExternalSource"),
+        ("key_mapping", "map"),
+        ("prefix", "string"),
+    ],
+    "Derivation": [
+        ("name", "string"),
+        ("expression", "string"),
+        ("meta_data", "msg:MetaData"),
+    ],
+    "Join": [
+        ("meta_data", "msg:MetaData"),
+        ("left", "msg:Source"),
+        ("join_parts", "*msg:JoinPart"),
+        ("skew_keys", "map_list"),
+        ("online_external_parts", "*msg:ExternalPart"),
+        ("label_part", "msg:LabelPart"),
+        ("bootstrap_parts", "*msg:BootstrapPart"),
+        ("row_ids", "*string"),
+        ("derivations", "*msg:Derivation"),
+        ("ref", "label"),
+        ("helper", "msg:JoinHelper"),
+    ],
+    "BootstrapPart": [
+        ("meta_data", "msg:MetaData"),
+        ("table", "string"),
+        ("query", "msg:Query"),
+        ("key_columns", "*string"),
+    ],
+    "LabelPart": [
+        ("labels", "*msg:JoinPart"),
+        ("left_start_offset", "int"),
+        ("left_end_offset", "int"),
+        ("meta_data", "msg:MetaData"),
+    ],
+    "StagingQuery": [
+        ("meta_data", "msg:MetaData"),
+        ("query", "string"),
+        ("start_partition", "string"),
+        ("setups", "*string"),
+        ("create_view", "bool"),
+    ],
+    "DataField": [
+        ("name", "string"),
+        ("data_type", "msg:TDataType"),
+    ],
+    "TDataType": [
+        ("kind", "enum:DataKind"),
+        ("params", "*msg:DataField"),
+        ("name", "string"),
+    ],
+    "GroupByHelper": [
+        ("dependencies", "*string"),
+        ("lag", "int"),
+        ("tags", "json_fields"),
+        ("kwargs", "json_fields"),
+    ],
+    "AggregationHelper": [
+        ("tags", "json_fields"),
+        ("k", "double"),
+        ("percentiles", "*double"),
+    ],
+    "ExternalSourceHelper": [
+        ("name", "string"),
+        ("team", "string"),
+        ("key_fields", "*msg:DataField"),
+        ("value_fields", "*msg:DataField"),
+        ("custom_json", "string"),
+    ],
+    "ContextualSourceHelper": [
+        ("fields", "*msg:DataField"),
+        ("team", "string"),
+    ],
+    "JoinPartHelper": [
+        ("tags", "json_fields"),
+    ],
+    "JoinHelper": [
+        ("check_consistency", "bool"),
+        ("additional_args", "json_value"),
+        ("additional_env", "json_value"),
+        ("dependencies", "*string"),
+        ("lag", "int"),
+        ("consistency_sample_percent", "double"),
+        ("bootstrap_from_log", "bool"),
+        ("tags", "json_fields"),
+        ("kwargs", "json_fields"),
+    ],
+}
+
+ENUMS = {
+    "Operation": [
+        "MIN",
+        "MAX",
+        "FIRST",
+        "LAST",
+        "UNIQUE_COUNT",
+        "APPROX_UNIQUE_COUNT",
+        "COUNT",
+        "SUM",
+        "AVERAGE",
+        "VARIANCE",
+        "SKEW",
+        "KURTOSIS",
+        "APPROX_PERCENTILE",
+        "LAST_K",
+        "FIRST_K",
+        "TOP_K",
+        "BOTTOM_K",
+        "HISTOGRAM",
+        "APPROX_HISTOGRAM_K",
+        "BOUNDED_UNIQUE_COUNT",
+    ],
+    "TimeUnit": ["HOURS", "DAYS"],
+    "Accuracy": ["TEMPORAL", "SNAPSHOT"],
+    "DataKind": [
+        "BOOLEAN",
+        "BYTE",
+        "SHORT",
+        "INT",
+        "LONG",
+        "FLOAT",
+        "DOUBLE",
+        "STRING",
+        "BINARY",
+        "DATE",
+        "TIMESTAMP",
+        "MAP",
+        "LIST",
+        "STRUCT",
+    ],
+}
+
+_FIELD_TYPES = {message: {field: kind for field, kind in fields} for message, fields in SCHEMA.items()}
+
+# ----------------------------------------------------------------------------------------------------------------
+# Checking values as they are built (so that a mistake fails at the user's line, in the helper they called).
+
+def type_of(value):
+    """A short description of a value for error messages: `GroupBy`, `string "x"`, `int 3`, `list`, ..."""
+    if hasattr(value, "_chronon_type"):
+        return value._chronon_type
+    t = type(value)
+    if t == "string":
+        return "string " + repr(value) if len(value) < 60 else "string"
+    if t in ("int", "float", "bool"):
+        return "{} {}".format(t, repr(value))
+    if t == "NoneType":
+        return "None"
+    return t
+
+def _describe(kind):
+    repeated = kind.startswith("*")
+    base = kind[1:] if repeated else kind
+    if base.startswith("msg:"):
+        what = "a " + base[4:]
+    elif base.startswith("enum:"):
+        what = "a {} (e.g. {}.{})".format(base[5:], base[5:], ENUMS[base[5:]][0])
+    else:
+        what = {
+            "string": "a string",
+            "label": "a Bazel label string",
+            "bool": "True or False",
+            "int": "an int",
+            "double": "a number",
+            "map": "a dict of strings to strings",
+            "map_map": "a dict of strings to dicts of strings to strings",
+            "map_list": "a dict of strings to lists of strings",
+            "json_fields": "a dict with string keys",
+            "json_value": "a JSON-like value (dict, list, string, number, bool or None)",
+        }[base]
+    if repeated:
+        return "a list of " + (what[2:] + "s" if what.startswith("a ") else what)
+    return what
+
+def _scalar_ok(base, value):
+    t = type(value)
+    if base == "string" or base == "label":
+        return t == "string"
+    if base == "bool":
+        return t == "bool"
+    if base == "int":
+        return t == "int"
+    if base == "double":
+        return t == "int" or t == "float"
+    if base.startswith("enum:"):
+        return t == "string" and value in ENUMS[base[5:]]
+    if base.startswith("msg:"):
+        return getattr(value, "_chronon_type", None) == base[4:]
+    if base == "map":
+        if t != "dict":
+            return False
+        for k, v in value.items():
+            if type(k) != "string" or type(v) != "string":
+                return False
+        return True
+    if base == "map_map":
+        if t != "dict":
+            return False
+        for k, v in value.items():
+            if type(k) != "string" or type(v) != "dict":
+                return False
+            for k2, v2 in v.items():
+                if type(k2) != "string" or type(v2) != "string":
+                    return False
+        return True
+    if base == "map_list":
+        if t != "dict":
+            return False
+        for k, v in value.items():
+            if type(k) != "string" or type(v) not in ("list", "tuple"):
+                return False
+            for item in v:
+                if type(item) != "string":
+                    return False
+        return True
+    if base == "json_fields":
+        if t != "dict":
+            return False
+        for k in value:
+            if type(k) != "string":
+                return False
+        return True
+    if base == "json_value":
+        return True
+    fail("internal: unknown field type " + base)
+
+def _bad(where, arg, kind, value, index = None):
+    detail = ""
+    if kind.startswith("*") and index != None:
+        detail = " (item {})".format(index)
+    hint = ""
+    base = kind.lstrip("*")
+    if base.startswith("enum:") and type(value) == "string":
+        names = ENUMS[base[5:]]
+        guess = did_you_mean(value, names)
+        hint = ": {} has no value {}{}; its values are {}".format(base[5:], repr(value), guess, ", ".join(names))
+    fail("{}: argument '{}' must be {}, got {}{}{}".format(where, arg, _describe(kind), type_of(value), detail, hint))
+
+_SCALAR_TYPES = {"string": "string", "label": "string", "bool": "bool", "int": "int"}
+
+def _fast_ok(base, value):
+    """True when `value` obviously fits `base` (the common cases, without the general checker's branches)."""
+    want = _SCALAR_TYPES.get(base)
+    if want != None:
+        return type(value) == want
+    if base.startswith("msg:"):
+        return getattr(value, "_chronon_type", None) == base[4:]
+    return _scalar_ok(base, value)
+
+def check(where, arg, kind, value):
+    """Fails, naming the helper and its argument, unless `value` fits field type `kind`. Returns it (lists copied)."""
+    if kind.startswith("*"):
+        if type(value) not in ("list", "tuple"):
+            _bad(where, arg, kind, value)
+        base = kind[1:]
+        for i, item in enumerate(value):
+            if not _fast_ok(base, item):
+                _bad(where, arg, kind, item, i)
+        return list(value)
+    if not _fast_ok(kind, value):
+        _bad(where, arg, kind, value)
+    return value
+
+def arg(name, value):
+    """A field value given under another argument name (for messages): `arg("keys", keys)` for key_columns."""
+    return struct(_arg = name, value = value)
+
+def message(where, message_type, args):
+    """A message of `message_type` from {field: value}: None values are dropped, the others checked.
+
+    Args:
+      where: the helper's name, for error messages (`GroupBy`).
+      message_type: the api.proto message.
+      args: {field: arg(argument name, value)} or {field: value}.
+    """
+    types = _FIELD_TYPES[message_type]
+    fields = {}
+    for field, entry in args.items():
+        if entry == None:
+            continue
+        if hasattr(entry, "_arg"):
+            arg, value = entry._arg, entry.value
+            if value == None:
+                continue
+        else:
+            arg, value = field, entry
+        fields[field] = check(where, arg, types[field], value)
+    return struct(_chronon_type = message_type, **fields)
+
+def did_you_mean(name, candidates):
+    """` (did you mean 'x'?)` for the closest candidate within edit distance 3, else ``."""
+    best = None
+    best_distance = 4
+    for candidate in candidates:
+        d = _edit_distance(name.lower(), candidate.lower())
+        if d < best_distance:
+            best = candidate
+            best_distance = d
+    return " (did you mean {}?)".format(repr(best)) if best != None else ""
+
+def _edit_distance(a, b):
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+        previous = current
+    return previous[len(b)]
+
+def check_unknown(where, unknown, known):
+    """Fails naming the first unknown keyword argument, with the closest known one."""
+    for name in unknown:
+        fail("{}() got an unexpected keyword argument '{}'{}; its arguments are {}".format(
+            where,
+            name,
+            did_you_mean(name, known),
+            ", ".join(known),
+        ))
+
+# ----------------------------------------------------------------------------------------------------------------
+# Writing textproto.
+
+def quote(s):
+    """A textproto string literal."""
+    s = s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    return "\"" + s + "\""
+
+def _scalar_text(base, value):
+    if base == "string" or base == "label":
+        return quote(value)
+    if base == "bool":
+        return "true" if value else "false"
+    if base == "int" or base == "double":
+        return str(value)
+    if base.startswith("enum:"):
+        return value
+    fail("internal: not a scalar: " + base)
+
+def _json_items(indent, key_line, value, object_field):
+    """The stack items that write a JsonField (key_line set) or JsonValue member for `value`, in order."""
+    pad = "  " * indent
+    prefix = pad + (key_line + " " if key_line else "")
+    t = type(value)
+    if value == None:
+        return [("text", prefix + "null_value: true")]
+    if t == "bool":
+        return [("text", prefix + "bool_value: " + ("true" if value else "false"))]
+    if t == "int":
+        return [("text", prefix + "int_value: " + str(value))]
+    if t == "float":
+        return [("text", prefix + "float_value: " + str(value))]
+    if t == "string":
+        return [("text", prefix + "string_value: " + quote(value))]
+    if t == "list" or t == "tuple":
+        items = [("text", prefix + "list_value {")]
+        for item in value:
+            items.append(("text", pad + "  values {"))
+            items.append(("json", indent + 2, None, item))
+            items.append(("text", pad + "  }"))
+        items.append(("text", pad + "}"))
+        return items
+    if t == "dict":
+        items = [("text", prefix + "object_value {")]
+        for k, v in value.items():
+            if type(k) != "string":
+                fail("a JSON object key must be a string, got " + type_of(k))
+            items.append(("text", pad + "  fields {"))
+            items.append(("json", indent + 2, "key: " + quote(k), v))
+            items.append(("text", pad + "  }"))
+        items.append(("text", pad + "}"))
+        return items
+    fail("{} is not a JSON value (dict, list, string, number, bool or None)".format(type_of(value)))
+
+def _code(base):
+    if base.startswith("msg:"):
+        return 1
+    return {"label": 2, "map": 3, "map_map": 4, "map_list": 5, "json_fields": 6, "json_value": 7}.get(base, 0)
+
+# message -> [(field, repeated, base, code)]; code 0 scalar, 1 message, 2 label, 3-5 maps, 6-7 JSON.
+_PARSED = {
+    message: [(field, kind.startswith("*"), kind.lstrip("*"), _code(kind.lstrip("*"))) for field, kind in fields]
+    for message, fields in SCHEMA.items()
+}
+
+def _items(value):
+    """The set fields of message `value` in api.proto's order, repeated fields expanded: [(field, base, code, v)]."""
+    out = []
+    for field, repeated, base, code in _PARSED[value._chronon_type]:
+        v = getattr(value, field, None)
+        if v == None:
+            continue
+        if repeated:
+            for x in v:
+                out.append((field, base, code, x))
+        else:
+            out.append((field, base, code, v))
+    return out
+
+def _json_lines(lines, indent, key_line, value):
+    """Appends the lines of a JsonField (key_line set) or JsonValue body for `value`: an explicit stack."""
+    stack = [("json", indent, key_line, value)]
+    for _ in range(1 << 30):
+        if not stack:
+            break
+        item = stack.pop()
+        if item[0] == "text":
+            lines.append(item[1])
+        else:
+            stack.extend(reversed(_json_items(item[1], item[2], item[3], False)))
+
+def encode(value):
+    """Textproto of message `value`, and the labels (refs, staging queries) it names, in order, once each.
+
+    Starlark has neither recursion nor while loops: a bounded loop over a stack of frames, one per open message
+    (its items, the position reached, its indentation).
+
+    Returns:
+      struct(text, labels).
+    """
+    lines = []
+    labels = []
+    seen = {}
+    frames = [(_items(value), [0], "")]
+    for _ in range(1 << 30):
+        if not frames:
+            break
+        items, position, pad = frames[-1]
+        descended = False
+        for j in range(position[0], len(items)):
+            field, base, code, v = items[j]
+            if code == 0:
+                lines.append(pad + field + ": " + _scalar_text(base, v))
+            elif code == 1:
+                child = _items(v)
+                if not child:
+                    lines.append(pad + field + " {}")
+                    continue
+                if len(child) <= 3 and not [c for c in child if c[2] != 0]:
+                    # A small message of scalars on one line, as written by hand: `windows { length: 7 time_unit: DAYS }`.
+                    lines.append(pad + field + " { " + " ".join([c[0] + ": " + _scalar_text(c[1], c[3]) for c in child]) + " }")
+                    continue
+                lines.append(pad + field + " {")
+                position[0] = j + 1
+                frames.append((child, [0], pad + "  "))
+                descended = True
+                break
+            elif code == 2:
+                if v not in seen:
+                    seen[v] = True
+                    labels.append(v)
+                lines.append(pad + field + ": " + quote(v))
+            elif code == 3:
+                for k, val in v.items():
+                    lines.append(pad + field + " { key: " + quote(k) + " value: " + quote(val) + " }")
+            elif code == 4:
+                for k, inner in v.items():
+                    lines.append(pad + field + " {")
+                    lines.append(pad + "  key: " + quote(k))
+                    for k2, v2 in inner.items():
+                        lines.append(pad + "  value { key: " + quote(k2) + " value: " + quote(v2) + " }")
+                    lines.append(pad + "}")
+            elif code == 5:
+                for k, inner in v.items():
+                    lines.append(pad + field + " { " + " ".join(["key: " + quote(k)] + ["value: " + quote(x) for x in inner]) + " }")
+            elif code == 6:
+                for k, val in v.items():
+                    lines.append(pad + field + " {")
+                    _json_lines(lines, len(pad) // 2 + 1, "key: " + quote(k), val)
+                    lines.append(pad + "}")
+            else:
+                lines.append(pad + field + " {")
+                _json_lines(lines, len(pad) // 2 + 1, None, v)
+                lines.append(pad + "}")
+        if not descended:
+            frames.pop()
+            if frames:
+                lines.append(frames[-1][2] + "}")
+    return struct(text = "\n".join(lines) + "\n", labels = labels)

@@ -1,0 +1,10 @@
+load("@rules_chronon//chronon:python.bzl", "Aggregation", "EventSource", "GroupBy", "Join", "JoinPart", "Operation", "Query", "Source", "StagingQuery", "StagingQueryEventSource", "TimeUnit", "Window", "get_join_output_table_name", "select")
+
+events = Source(events = EventSource(table = "db.events", query = Query(selects = select("user", "page"), time_column = "ts")))
+
+sq = StagingQuery(query = "SELECT 1")
+v1 = GroupBy(
+    sources = [StagingQueryEventSource(sq, Query(time_column = "ts"))],  # <- error
+    keys = ["user"],
+    aggregations = [Aggregation(input_column = "page", operation = Operation.COUNT)],
+)

@@ -1,0 +1,43 @@
+"""
+Sample Label Join
+"""
+load("@rules_chronon//chronon:python.bzl",
+    "GroupBy",
+)
+load("@rules_chronon//chronon:python.bzl", "Join", "JoinPart", "LabelPart")
+load("//sources:test_sources.bzl", "test_sources")
+
+label_part_group_by = GroupBy(
+    name="sample_label_group_by",
+    sources=test_sources.batch_entity_source,
+    keys=["group_by_subject"],
+    aggregations=None,
+    online=False,
+)
+
+v1 = Join(
+    left=test_sources.event_source,
+    output_namespace="sample_namespace",
+    sample_percent=100.0,
+    right_parts=[
+        JoinPart(
+            group_by="//group_bys/sample_team:event_sample_group_by.v1",
+            key_mapping={"subject": "group_by_subject"},
+        ),
+        JoinPart(
+            group_by="//group_bys/sample_team:group_by_with_kwargs.v1",
+            key_mapping={"subject": "group_by_subject"},
+        ),
+    ],
+    label_part=LabelPart(
+        [
+            JoinPart(group_by=label_part_group_by),
+        ],
+        left_start_offset=30,
+        left_end_offset=10,
+        label_offline_schedule="@weekly",
+    ),
+    additional_args={"custom_arg": "custom_value"},
+    additional_env={"custom_env": "custom_env_value"},
+    online=False,
+)

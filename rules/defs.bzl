@@ -156,7 +156,7 @@ def chronon_production(name, deps, dir = "production", checked_in = True, assemb
     _chronon_production(name = name, deps = deps, dir = dir, checked_in = checked_in, assemble = assemble, **kwargs)
 
 def chronon_toolchain(name, compiler, conf_tool, **kwargs):
-    """The tools the rules run, for a `toolchain(toolchain_type = "@rules_chronon//chronon:toolchain_type")`.
+    """The tools the rules run, for a `toolchain(toolchain_type = "@rules_chronon//chronon/toolchain:toolchain_type")`.
 
     rules_chronon_register_toolchains() (rules/repositories.bzl) registers one of the two that ship: the static
     linux x86_64 binaries of the release archive (`prebuilt`) or the tools built from source (`source`). Define

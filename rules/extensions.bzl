@@ -9,13 +9,12 @@ In your MODULE.bazel:
 
 It declares `@chronon_teams` (teams.json split per team, as rules_chronon_dependencies() does) and fetches the
 prebuilt tools, `@chronon_tools_linux_x86_64`, with the URL and sha256 that tools/release.sh pinned in
-rules/private/prebuilt.bzl. rules_chronon's MODULE.bazel registers the toolchain that runs them. For building the
-compiler from source (register `@rules_chronon//toolchains:source` first), `@chronon_system_libs` is Debian's
-Abseil, nlohmann-json and dtl under /usr, as in WORKSPACE mode; protobuf is the `protobuf` module.
+rules/private/prebuilt.bzl. rules_chronon's MODULE.bazel registers the toolchain that runs them. Building the
+compiler from source uses the dev_dependency modules of MODULE.bazel (protobuf, abseil-cpp, nlohmann_json), so only
+where rules_chronon is the root module; docs/bzlmod.md (NOT RUN) has the reasoning.
 """
 
 load("@bazel_tools//tools/build_defs/repo:http.bzl", "http_archive")
-load("//rules:repositories.bzl", "chronon_system_libs")
 load("//rules/private:prebuilt.bzl", "PREBUILT_TOOLS")
 load("//rules/private:team_config.bzl", "chronon_team_config")
 
@@ -41,7 +40,6 @@ def _chronon_impl(mctx):
             for tag in mod.tags.teams:
                 teams_json = tag.teams_json
     chronon_team_config(name = "chronon_teams", teams_json = teams_json)
-    chronon_system_libs(name = "chronon_system_libs")
     tools = PREBUILT_TOOLS.get("linux_x86_64")
     if tools:
         http_archive(

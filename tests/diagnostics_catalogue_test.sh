@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every diagnostic id the compiler can report is documented in docs/diagnostics.md, and every documented id is
 # still used: ids are the kebab-case string literals of //chronon:compiler_sources (in chronon/common and
-# chronon/compiler; tests excluded); the catalogue's are its "### `id`" headings.
+# chronon/compiler; tests excluded) and of rules/private/team_config.bzl (passed after them: the ids it writes into
+# @chronon_teams); the catalogue's are its "### `id`" headings.
 # Run by Bazel from the workspace root with the goldens in its runfiles (tests/errors/*.stderr).
 set -euo pipefail
 catalogue=$1

@@ -86,14 +86,18 @@ void Importer::Generate() {
                   "\n# `bazel run //:chronon.fix` sets every Chronon target's deps from the refs of its textproto.\n"
                   "alias(\n    name = \"chronon.fix\",\n    actual = \"@rules_chronon//tools:fix\",\n)\n");
   result_.workspace["BUILD"] = root;
-  result_.workspace["WORKSPACE"] =
-      absl::StrCat("workspace(name = \"", options_.workspace_name,
-                   "\")\n\nlocal_repository(\n    name = \"rules_chronon\",\n    path = \"", options_.rules,
-                   "\",\n)\n\nload(\"@rules_chronon//rules:repositories.bzl\", \"rules_chronon_dependencies\", "
-                   "\"rules_chronon_register_toolchains\")\n\n"
-                   "# The compiler built from the rules' sources: a local_repository of a checkout has no prebuilt "
-                   "one.\nrules_chronon_dependencies(compiler = \"source\")\n\n"
-                   "rules_chronon_register_toolchains(compiler = \"source\")\n");
+  result_.workspace["WORKSPACE"] = absl::StrCat(
+      "workspace(name = \"", options_.workspace_name,
+      "\")\n\nlocal_repository(\n    name = \"rules_chronon\",\n    path = \"", options_.rules,
+      "\",\n)\n\nload(\n    \"@rules_chronon//rules:repositories.bzl\",\n"
+      "    \"rules_chronon_dependencies\",\n    \"rules_chronon_offline_dependencies\",\n"
+      "    \"rules_chronon_register_toolchains\",\n)\n\n"
+      "# Offline: protobuf, Abseil, nlohmann-json and dtl from Debian's packages under /usr (with network, "
+      "declare\n# the real repositories instead; docs/install.md).\n"
+      "rules_chronon_offline_dependencies()\n\n"
+      "# The compiler built from the rules' sources: a local_repository of a checkout has no prebuilt "
+      "one.\nrules_chronon_dependencies(compiler = \"source\")\n\n"
+      "rules_chronon_register_toolchains(compiler = \"source\")\n");
   result_.workspace["teams.json"] = teams_text_;
   // The README's recommended lines. A fixed action PATH keeps the action keys equal on every machine, so a CI
   // machine's disk or remote cache answers the compile actions (and the compiler's own build) of every other one.

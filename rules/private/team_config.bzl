@@ -6,9 +6,17 @@ load(":json_scan.bzl", "json_scan")
 # else in teams.json (env, description, user, ...) is read by run.py, not by the compiler.
 _COMPILE_KEYS = ["namespace", "table_properties"]
 
-# Loaded by the generated BUILD file; a Label, so that it names this repository whatever the workspace calls it
-# (`@//` when rules_chronon is the main workspace).
+# Loaded by the generated BUILD file of @chronon_teams, so it must name this repository in a form that resolves
+# from there. str(Label(...)) does, in every mode (issue 23; compare rules_rust#2449, where a load built from
+# "@" + workspace_name broke under bzlmod):
+#   Bazel 4.2.3-7 WORKSPACE, rules_chronon external: "@rules_chronon//rules/private:team_files.bzl";
+#   bzlmod (Bazel 6+): the canonical "@@rules_chronon~<version>//..." (or "@@rules_chronon+//..."), which a
+#     repository made by the `chronon` extension can load even though its repo mapping has no "rules_chronon";
+#   rules_chronon as the main workspace: Bazel 4.2.3 gives "//rules/private:...", which from @chronon_teams would
+#     mean @chronon_teams itself, so a leading "@" makes it "@//..." (the main repository); Bazel 6+ gives "@@//...".
+# Only the first and the last are run here (Bazel 4.2.3); the bzlmod form is NOT RUN (docs/bzlmod.md).
 _TEAM_FILES_BZL = Label("//rules/private:team_files.bzl")
+_TEAM_FILES_LOAD = "@" + str(_TEAM_FILES_BZL) if str(_TEAM_FILES_BZL).startswith("//") else str(_TEAM_FILES_BZL)
 
 # Kinds of JSON values (json_scan's), as messages name them.
 _JSON_TYPES = {"string": "a string", "number": "a number", "boolean": "a boolean", "null": "null", "array": "an array", "object": "an object"}
@@ -68,9 +76,58 @@ def _is_package_name(team):
 
 _TEAM_NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-."
 
+def _workspace_root(rctx):
+    """The main workspace's directory, or None.
+
+    Bazel 4.2.3's repository_ctx has no workspace_root; the output base's DO_NOT_BUILD_HERE file holds it (Bazel
+    writes it in every output base, in every version since 0.x). Read only to check that teams.json and its package
+    exist before rctx.path() of its label, which fails the fetch with a bare Starlark traceback ("Not a regular
+    file", "Unable to load package") when either is missing.
+    """
+    marker = rctx.path("../../DO_NOT_BUILD_HERE")
+    if not marker.exists:
+        return None
+    root = rctx.read(marker).strip()
+    return root if root and rctx.path(root).exists else None
+
+def _missing_teams_json(rctx, label, source):
+    """A message naming the fix when teams.json or its package is missing, else None."""
+    if label.workspace_name:
+        return None  # a file of another repository: Bazel reports it
+    root = _workspace_root(rctx)
+    if not root:
+        return None
+    package_dir = root + ("/" + label.package if label.package else "")
+    call = "rules_chronon_dependencies(teams_json = ...)"
+    if not rctx.path(package_dir + "/BUILD").exists and not rctx.path(package_dir + "/BUILD.bazel").exists:
+        where = "the workspace root" if not label.package else "//" + label.package
+        return struct(id = "teams-json-no-package", message = (
+            "{source} is in no Bazel package: {where} ({dir}) has no BUILD file. Create an empty BUILD file there " +
+            "(next to {name}), or point {call} at a teams.json inside a package; then run `bazel sync " +
+            "--only=chronon_teams`"
+        ).format(source = source, where = where, dir = package_dir, name = label.name, call = call))
+    if not rctx.path(package_dir + "/" + label.name).exists:
+        return struct(id = "teams-json-missing", message = (
+            "there is no {source} ({path}): rules_chronon_dependencies() reads the teams of the workspace from it. " +
+            "Create it (a JSON object of teams, each with a \"namespace\"; README, \"teams.json\"), or point {call} " +
+            "at another file (None: no teams); then run `bazel sync --only=chronon_teams`"
+        ).format(source = source, path = package_dir + "/" + label.name, call = call))
+    return None
+
 def _team_config_impl(rctx):
     files = []
-    if rctx.attr.teams_json:
+    missing = _missing_teams_json(rctx, rctx.attr.teams_json, "") if rctx.attr.teams_json else None
+    if missing:
+        # Every definition reports it in compiler format (line 0: the file as a whole), as for a syntax error.
+        label = rctx.attr.teams_json
+        source = (label.package + "/" if label.package else "") + label.name
+        missing = _missing_teams_json(rctx, label, source)
+        rctx.file("all_teams.json", json.encode({
+            "$source": source,
+            "$errors": [{"line": 0, "column": 0, "id": missing.id, "message": missing.message}],
+        }) + "\n")
+        files.append("all_teams.json")
+    elif rctx.attr.teams_json:
         label = rctx.attr.teams_json
         source = (label.package + "/" if label.package else "") + label.name
         text = rctx.read(rctx.path(label))
@@ -132,11 +189,7 @@ def _team_config_impl(rctx):
     rctx.file("BUILD", "\n".join([
         "# Generated by chronon_team_config: per team, the keys of its teams.json entry (and of `default`) that reach",
         "# compiled confs, and the whole file for teams it lacks. Editing anything else rebuilds nothing.",
-        "load({}, \"chronon_team_files\")".format(json.encode("@{}//{}:{}".format(
-            _TEAM_FILES_BZL.workspace_name,
-            _TEAM_FILES_BZL.package,
-            _TEAM_FILES_BZL.name,
-        ))),
+        "load({}, \"chronon_team_files\")".format(json.encode(_TEAM_FILES_LOAD)),
         'package(default_visibility = ["//visibility:public"])',
         "chronon_team_files(name = \"teams\", teams = {}, whole = \"all_teams.json\")".format(json.encode(teams)),
         "",
@@ -145,6 +198,10 @@ def _team_config_impl(rctx):
 chronon_team_config = repository_rule(
     implementation = _team_config_impl,
     attrs = {
+        "compiler": attr.string(
+            doc = "rules_chronon_dependencies()'s `compiler`, recorded so that rules_chronon_register_toolchains() " +
+                  "can check that it gets the same one. Not read here.",
+        ),
         "teams_json": attr.label(
             allow_single_file = True,
             doc = "The workspace's teams.json (none: an empty team config).",

@@ -1,9 +1,10 @@
 """chronon_toolchain: the compiler and the conf tool the rules run, chosen by toolchain resolution."""
 
-# The toolchain type every rule of rules_chronon requires. Made from a Label, so that it names this repository
-# wherever the rules are loaded from (`@rules_chronon//chronon:toolchain_type` in a consumer workspace); a string,
-# as Bazel 4.2.3's rule(toolchains = ...) wants.
-TOOLCHAIN_TYPE = str(Label("//chronon:toolchain_type"))
+# The toolchain type every rule of rules_chronon requires, in a package that loads nothing (chronon/toolchain/BUILD).
+# Made from a Label, so that it names this repository wherever the rules are loaded from
+# (`@rules_chronon//chronon/toolchain:toolchain_type` in a consumer workspace); a string, as Bazel 4.2.3's
+# rule(toolchains = ...) wants.
+TOOLCHAIN_TYPE = str(Label("//chronon/toolchain:toolchain_type"))
 
 def _tool(target, file):
     return struct(
@@ -37,7 +38,7 @@ chronon_toolchain = rule(
         ),
     },
     doc = "The tools of rules_chronon; register it with `toolchain(toolchain_type = " +
-          "\"@rules_chronon//chronon:toolchain_type\", ...)`.",
+          "\"@rules_chronon//chronon/toolchain:toolchain_type\", ...)`.",
 )
 
 def chronon_tools(ctx):

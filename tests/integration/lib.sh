@@ -54,7 +54,7 @@ chronon_toolchain(
 toolchain(
     name = "toolchain",
     toolchain = ":tools",
-    toolchain_type = "@rules_chronon//chronon:toolchain_type",
+    toolchain_type = "@rules_chronon//chronon/toolchain:toolchain_type",
 )
 BUILD
   echo "build --extra_toolchains=//release_tools:toolchain" >>"$ws/.bazelrc"

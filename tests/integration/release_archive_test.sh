@@ -79,13 +79,25 @@ for platform in linux_x86_64 linux_aarch64; do
 done
 echo "tools archives for bzlmod: linux_x86_64 and linux_aarch64, pinned by sha256 in rules/private/prebuilt.bzl"
 
-# --- a fresh consumer: examples/' definitions, and a WORKSPACE that is the snippet and nothing else
+# The snippet, for this offline machine: with network it is all a consumer needs; here Bazel 4.2.3 would still
+# download rules_java and remote_coverage_tools, so rules_chronon_offline_dependencies() (Debian's stand-ins)
+# comes first, as docs/install.md tells offline users.
+offline_snippet() {
+  sed 's/^rules_chronon_dependencies()$/load("@rules_chronon\/\/rules:repositories.bzl", "rules_chronon_offline_dependencies")\
+\
+rules_chronon_offline_dependencies()\
+\
+rules_chronon_dependencies()/' "$tmp/snippet"
+}
+
+# --- a fresh consumer: examples/' definitions, and a WORKSPACE that is the snippet and nothing else (but the
+# offline call above)
 mkdir -p "$ws"
 (cd "$ROOT/examples" && tar --exclude='./bazel-*' --exclude=./WORKSPACE -cf - .) | (cd "$ws" && tar -xf -)
 {
   echo 'workspace(name = "consumer")'
   echo
-  cat "$tmp/snippet"
+  offline_snippet
 } >"$ws/WORKSPACE"
 grep -q 'path = ' "$ws/WORKSPACE" && fail "the consumer WORKSPACE points at a local path"
 
@@ -127,7 +139,7 @@ awk '$1 == "ChrononCompile" && $3 !~ /external\/rules_chronon\/toolchains\/prebu
 grep -E "Cpp|CcProto|GenProto" "$tmp/mnemonics" && fail "C++ actions exist in the consumer's action graph"
 fetched=$(ls "$ob/external")
 grep -q -x rules_chronon <<<"$fetched" || fail "no @rules_chronon in the output base"
-for repo in com_google_protobuf chronon_system_libs; do
+for repo in com_google_protobuf com_google_absl; do
   grep -q -x "$repo" <<<"$fetched" && fail "@$repo was fetched: the consumer should not need it"
 done
 echo "consumer spawns: $compiles ChrononCompile, 0 C++; action graph of //...: $(awk '{printf "%s%s x%s", sep, $2, $1; sep=", "}' "$tmp/mnemonics")"
@@ -177,7 +189,7 @@ mkdir -p "$ws2"
   echo 'workspace(name = "consumer")'
   echo
   own_repositories "$tmp/own"
-  cat "$tmp/snippet"
+  offline_snippet
 } >"$ws2/WORKSPACE"
 (cd "$ws2" && bazel --output_base="$ob.own" build --repository_cache= --execution_log_json_file="$tmp/exec2.log" \
   //:production >"$tmp/build2.out" 2>&1) || { cat "$tmp/build2.out" >&2; fail "the consumer with its own repositories failed"; }

@@ -245,7 +245,7 @@ toolchain(
         "@platforms//cpu:aarch64",
     ],
     toolchain = ":exec_tools",
-    toolchain_type = "@rules_chronon//chronon:toolchain_type",
+    toolchain_type = "@rules_chronon//chronon/toolchain:toolchain_type",
 )
 
 toolchain(
@@ -255,7 +255,7 @@ toolchain(
         "@platforms//cpu:x86_64",
     ],
     toolchain = ":host_tools",
-    toolchain_type = "@rules_chronon//chronon:toolchain_type",
+    toolchain_type = "@rules_chronon//chronon/toolchain:toolchain_type",
 )
 BUILD
 columns=//joins/unit_test:sample_join.v1.columns

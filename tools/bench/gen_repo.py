@@ -104,7 +104,14 @@ local_repository(
     path = "{rules}",
 )
 
-load("@rules_chronon//rules:repositories.bzl", "rules_chronon_dependencies", "rules_chronon_register_toolchains")
+load(
+    "@rules_chronon//rules:repositories.bzl",
+    "rules_chronon_dependencies",
+    "rules_chronon_offline_dependencies",
+    "rules_chronon_register_toolchains",
+)
+
+rules_chronon_offline_dependencies()
 
 rules_chronon_dependencies(compiler = "source")
 

@@ -124,7 +124,10 @@ def main():
     rules = rules or os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
     write(f"{out}/WORKSPACE", f'''local_repository(name = "rules_chronon", path = "{rules}")
 
-load("@rules_chronon//rules:repositories.bzl", "rules_chronon_dependencies", "rules_chronon_register_toolchains")
+load("@rules_chronon//rules:repositories.bzl", "rules_chronon_dependencies", "rules_chronon_offline_dependencies",
+     "rules_chronon_register_toolchains")
+
+rules_chronon_offline_dependencies()
 
 rules_chronon_dependencies(compiler = "source")
 

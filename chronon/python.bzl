@@ -18,17 +18,17 @@ What differs from Python (docs/starlark.md):
     camelCase keywords, as `ai.chronon.api.ttypes` does.
 """
 
+load("//rules/private:starlark_module.bzl", _chronon_module = "chronon_module")
 load(
     "//rules/private:starlark_proto.bzl",
     _ENUMS = "ENUMS",
+    _a = "arg",
     _check = "check",
     _check_unknown = "check_unknown",
     _encode = "encode",
     _message = "message",
     _type_of = "type_of",
 )
-load("//rules/private:starlark_proto.bzl", _a = "arg")
-load("//rules/private:starlark_module.bzl", _chronon_module = "chronon_module")
 
 def _is(value, message_type):
     return getattr(value, "_chronon_type", None) == message_type

@@ -15,8 +15,8 @@ load(
     "//rules/private:compile.bzl",
     _chronon_group_by_rule = "chronon_group_by_rule",
     _chronon_join_rule = "chronon_join_rule",
-    _chronon_source_rule = "chronon_source_rule",
     _chronon_name = "chronon_name",
+    _chronon_source_rule = "chronon_source_rule",
     _chronon_staging_query_rule = "chronon_staging_query_rule",
 )
 load("//rules/private:names.bzl", _check_ascii_label = "check_ascii_label", _check_name = "check_name")

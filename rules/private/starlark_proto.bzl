@@ -449,7 +449,7 @@ def _scalar_text(base, value):
         return value
     fail("internal: not a scalar: " + base)
 
-def _json_items(indent, key_line, value, object_field):
+def _json_items(indent, key_line, value):
     """The stack items that write a JsonField (key_line set) or JsonValue member for `value`, in order."""
     pad = "  " * indent
     prefix = pad + (key_line + " " if key_line else "")
@@ -519,7 +519,7 @@ def _json_lines(lines, indent, key_line, value):
         if item[0] == "text":
             lines.append(item[1])
         else:
-            stack.extend(reversed(_json_items(item[1], item[2], item[3], False)))
+            stack.extend(reversed(_json_items(item[1], item[2], item[3])))
 
 def encode(value):
     """Textproto of message `value`, and the labels (refs, staging queries) it names, in order, once each.

@@ -11,7 +11,7 @@ if [[ ! -x $ROOT/node_modules/.bin/buildozer ]]; then
 fi
 buildozer=$ROOT/node_modules/.bin/buildozer
 bazel_in "$ROOT" build //chronon:chronon_fix >/dev/null 2>&1 || fail "cannot build the fix"
-fix=$ROOT/bazel-bin/chronon/chronon_fix
+fix=$ROOT/bazel-bin/chronon/fix/chronon_fix
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ws=$tmp/ws

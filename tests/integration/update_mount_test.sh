@@ -7,7 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 bazel_in "$ROOT" build //chronon:chronon_conf_tool >/dev/null 2>&1 || fail "cannot build the conf tool"
-tool=$ROOT/bazel-bin/chronon/chronon_conf_tool
+tool=$ROOT/bazel-bin/chronon/conf_tool/chronon_conf_tool
 tmp=$(mktemp -d)
 ws=$tmp/ws
 mnt=$ws/production/joins/team_b

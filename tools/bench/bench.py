@@ -186,7 +186,7 @@ def measure_compiler(ws, runs, n_gb, n_joins):
     # The compiler comes from the chronon toolchain: Bazel 4.2.3 builds toolchain tools in the host configuration
     # (bazel-out/host/; a cfg = "exec" attribute would be bazel-out/k8-opt-exec-*/).
     found = glob.glob(os.path.join(os.path.dirname(os.path.dirname(bin_dir)), "*", "bin", "external",
-                                   "rules_chronon", "chronon", "chronon_compiler"))
+                                   "rules_chronon", "chronon", "compiler", "chronon_compiler"))
     if len(found) != 1:
         sys.exit(f"bench: expected one built chronon_compiler, found {found}")
     exe = found[0]

@@ -128,9 +128,9 @@ void CheckFields(CompileContext& ctx, const google::protobuf::RepeatedPtrField<a
       continue;
     }
     if (!seen.insert(member.key()).second) {
-      ctx.diags->Error(at, "duplicate-map-key",
-                       absl::StrCat("the key \"", member.key(), "\" is given twice in ", what,
-                                    "; each key may appear once"));
+      ctx.diags->Error(
+          at, "duplicate-map-key",
+          absl::StrCat("the key \"", member.key(), "\" is given twice in ", what, "; each key may appear once"));
       continue;
     }
     if (member.kind_case() == api::JsonField::KIND_NOT_SET) {
@@ -143,18 +143,16 @@ void CheckFields(CompileContext& ctx, const google::protobuf::RepeatedPtrField<a
     }
     const std::string inner = absl::StrCat(what, "[\"", member.key(), "\"]");
     if (member.has_list_value()) {
-      const ParseInfoTree* list_tree = member_tree == nullptr
-                                           ? nullptr
-                                           : member_tree->GetTreeForNested(fd->FindFieldByName("list_value"), -1);
+      const ParseInfoTree* list_tree =
+          member_tree == nullptr ? nullptr : member_tree->GetTreeForNested(fd->FindFieldByName("list_value"), -1);
       const FieldDescriptor* values = api::JsonList::descriptor()->FindFieldByName("values");
       for (int v = 0; v < member.list_value().values_size(); ++v) {
         CheckValue(ctx, member.list_value().values(v), list_tree ? list_tree->GetTreeForNested(values, v) : nullptr,
                    FieldLocation(list_tree, values, v), inner);
       }
     } else if (member.has_object_value()) {
-      const ParseInfoTree* object_tree = member_tree == nullptr
-                                             ? nullptr
-                                             : member_tree->GetTreeForNested(fd->FindFieldByName("object_value"), -1);
+      const ParseInfoTree* object_tree =
+          member_tree == nullptr ? nullptr : member_tree->GetTreeForNested(fd->FindFieldByName("object_value"), -1);
       CheckFields(ctx, member.object_value().fields(), object_tree,
                   api::JsonObject::descriptor()->FindFieldByName("fields"), inner);
     }
@@ -186,12 +184,12 @@ void CheckValue(CompileContext& ctx, const api::JsonValue& value, const ParseInf
 }  // namespace
 
 void CheckHelperDict(CompileContext& ctx, const google::protobuf::Message& helper, const ParseInfoTree* owner_tree,
-                     const char* field_name, const char* function,
-                     const std::vector<std::string>* named_arguments) {
+                     const char* field_name, const char* function, const std::vector<std::string>* named_arguments) {
   const FieldDescriptor* field = helper.GetDescriptor()->FindFieldByName(field_name);
   google::protobuf::RepeatedPtrField<api::JsonField> fields;
   for (int i = 0; i < helper.GetReflection()->FieldSize(helper, field); ++i) {
-    fields.Add()->CopyFrom(static_cast<const api::JsonField&>(helper.GetReflection()->GetRepeatedMessage(helper, field, i)));
+    fields.Add()->CopyFrom(
+        static_cast<const api::JsonField&>(helper.GetReflection()->GetRepeatedMessage(helper, field, i)));
   }
   const std::string what = absl::StrCat(function, "(", field_name, "=...)");
   CheckFields(ctx, fields, owner_tree, field, what);
@@ -216,11 +214,10 @@ void CheckHelperStringList(CompileContext& ctx, const google::protobuf::Message&
   const ParseInfoTree* tree = owner_tree ? owner_tree->GetTreeForNested(field, -1) : nullptr;
   const std::string what = absl::StrCat(function, "(", field_name, "=...)");
   if (IsScalar(value)) {
-    ctx.diags->Error(
-        at, "helper-value-type",
-        absl::StrCat(field_name, " is a list of strings (", function, "(", field_name,
-                     "=[\"--step-days=7\"])), not a single value: write `", field_name, " { list_value { values { ",
-                     ValueText(value), " } } }`"));
+    ctx.diags->Error(at, "helper-value-type",
+                     absl::StrCat(field_name, " is a list of strings (", function, "(", field_name,
+                                  "=[\"--step-days=7\"])), not a single value: write `", field_name,
+                                  " { list_value { values { ", ValueText(value), " } } }`"));
     return;
   }
   if (value.has_list_value()) {
@@ -241,22 +238,57 @@ void CheckHelperStringList(CompileContext& ctx, const google::protobuf::Message&
 }
 
 const std::vector<std::string>& GroupByArguments() {
-  static const auto* arguments = new std::vector<std::string>{
-      "sources",     "keys",          "aggregations", "online",        "production",       "backfill_start_date",
-      "dependencies", "env",          "table_properties", "output_namespace", "accuracy",  "lag",
-      "offline_schedule", "name",     "tags",         "derivations",   "historical_backfill", "deprecation_date",
-      "description", "is_incremental"};
+  static const auto* arguments = new std::vector<std::string>{"sources",
+                                                              "keys",
+                                                              "aggregations",
+                                                              "online",
+                                                              "production",
+                                                              "backfill_start_date",
+                                                              "dependencies",
+                                                              "env",
+                                                              "table_properties",
+                                                              "output_namespace",
+                                                              "accuracy",
+                                                              "lag",
+                                                              "offline_schedule",
+                                                              "name",
+                                                              "tags",
+                                                              "derivations",
+                                                              "historical_backfill",
+                                                              "deprecation_date",
+                                                              "description",
+                                                              "is_incremental"};
   return *arguments;
 }
 
 const std::vector<std::string>& JoinArguments() {
-  static const auto* arguments = new std::vector<std::string>{
-      "left",          "right_parts",     "check_consistency", "additional_args", "additional_env",
-      "dependencies",  "online",          "production",        "output_namespace", "table_properties",
-      "env",           "lag",             "skew_keys",         "sample_percent",  "consistency_sample_percent",
-      "online_external_parts", "offline_schedule", "historical_backfill", "row_ids", "bootstrap_parts",
-      "bootstrap_from_log", "label_part",  "derivations",       "deprecation_date", "tags",
-      "description",   "model_transforms"};
+  static const auto* arguments = new std::vector<std::string>{"left",
+                                                              "right_parts",
+                                                              "check_consistency",
+                                                              "additional_args",
+                                                              "additional_env",
+                                                              "dependencies",
+                                                              "online",
+                                                              "production",
+                                                              "output_namespace",
+                                                              "table_properties",
+                                                              "env",
+                                                              "lag",
+                                                              "skew_keys",
+                                                              "sample_percent",
+                                                              "consistency_sample_percent",
+                                                              "online_external_parts",
+                                                              "offline_schedule",
+                                                              "historical_backfill",
+                                                              "row_ids",
+                                                              "bootstrap_parts",
+                                                              "bootstrap_from_log",
+                                                              "label_part",
+                                                              "derivations",
+                                                              "deprecation_date",
+                                                              "tags",
+                                                              "description",
+                                                              "model_transforms"};
   return *arguments;
 }
 

@@ -216,8 +216,8 @@ Json BuildJoin(CompileContext& ctx, const api::Join& join, const ParseInfoTree* 
   CheckHelperDict(ctx, helper, helper_tree, "tags", "Join", nullptr);
   for (int i = 0; i < join.join_parts_size(); ++i) {
     CheckHelperDict(ctx, join.join_parts(i).helper(),
-                    NestedTree(NestedTree(tree, d, "join_parts", i), api::JoinPart::descriptor(), "helper", -1),
-                    "tags", "JoinPart", nullptr);
+                    NestedTree(NestedTree(tree, d, "join_parts", i), api::JoinPart::descriptor(), "helper", -1), "tags",
+                    "JoinPart", nullptr);
   }
   Json custom = Json::object();
   custom["check_consistency"] = helper.check_consistency();

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <memory>
-#include <utility>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -132,7 +132,7 @@ std::string MessageFormHint(std::string_view text, size_t offset, const google::
   std::vector<Token> values;
   for (const Token& token : Tokens(text.substr(offset))) {
     if (values.empty() && token.text == "[") continue;
-    if (token.text == "," ) continue;
+    if (token.text == ",") continue;
     if (token.text == "]" || KindOfToken(token).empty()) break;
     values.push_back(token);
     if (text[offset] != '[') break;
@@ -149,7 +149,8 @@ std::string MessageFormHint(std::string_view text, size_t offset, const google::
       absl::StrAppend(&form, " } }` (a list of strings, as Python's ", name, "=[...])");
     } else if (values.size() > 1 || text[offset] == '[') {
       form = absl::StrCat(name, " { list_value {");
-      for (const Token& value : values) absl::StrAppend(&form, " values { ", KindOfToken(value), ": ", value.text, " }");
+      for (const Token& value : values)
+        absl::StrAppend(&form, " values { ", KindOfToken(value), ": ", value.text, " }");
       absl::StrAppend(&form, " } }`");
     } else {
       form = absl::StrCat(name, " { ", values.empty() ? "string_value" : KindOfToken(values[0]), ": ", first, " }`");
@@ -215,13 +216,14 @@ struct PythonArgument {
   const char* message;   // the message the Python function builds
   const char* function;  // the Python call, as the user wrote it
   const char* argument;
-  const char* form;      // textproto, or a sentence
+  const char* form;  // textproto, or a sentence
 };
 #define GB "chronon.api.GroupBy"
 #define JN "chronon.api.Join"
 constexpr PythonArgument kPythonArguments[] = {
     {GB, "GroupBy", "keys", "`key_columns: \"user_id\"`, one line per key"},
-    {GB, "GroupBy", "source", "`sources { ref: \":my_source\" }` (or `sources { events { ... } }`), one block per source"},
+    {GB, "GroupBy", "source",
+     "`sources { ref: \":my_source\" }` (or `sources { events { ... } }`), one block per source"},
     {GB, "GroupBy", "events", "`sources { events { ... } }`: a GroupBy's sources are `Source` blocks"},
     {GB, "GroupBy", "entities", "`sources { entities { ... } }`: a GroupBy's sources are `Source` blocks"},
     {GB, "GroupBy", "join_source", "`sources { join_source { ... } }`: a GroupBy's sources are `Source` blocks"},
@@ -517,9 +519,7 @@ class CollectorAdapter : public google::protobuf::io::ErrorCollector {
     return i < text_.size() && (text_[i] == '{' || text_[i] == '[');
   }
 
-  bool After(int line, int column) const {
-    return line > skip_line_ || (line == skip_line_ && column > skip_column_);
-  }
+  bool After(int line, int column) const { return line > skip_line_ || (line == skip_line_ && column > skip_column_); }
 
   Diagnostics* diags_;
   std::string_view text_;

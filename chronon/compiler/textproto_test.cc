@@ -55,11 +55,16 @@ TEST(ParseTextprotoTest, PythonArgumentNamesSayWhatToWrite) {
         "is written `key_columns: \"user_id\"`, one line per key. [unknown-field]",
         "a.textproto:2:1: error: Message type \"chronon.api.GroupBy\" has no field named \"online\". "
         "GroupBy(online=...) is written `meta_data { online: true }`. [unknown-field]",
-        "GroupBy(env=...) is written `meta_data { mode_to_env_map {", "GroupBy(output_namespace=...) is written "
-        "`meta_data { output_namespace: \"my_db\" }`", "GroupBy(table_properties=...) is written `meta_data { "
-        "table_properties {", "GroupBy(name=...) is not written: the name comes from the Bazel target",
-        "GroupBy(dependencies=...) is written `helper { dependencies:", "GroupBy(production=...) is written "
-        "`meta_data { production: true }`", "GroupBy(events=...) is written `sources { events { ... } }`"}) {
+        "GroupBy(env=...) is written `meta_data { mode_to_env_map {",
+        "GroupBy(output_namespace=...) is written "
+        "`meta_data { output_namespace: \"my_db\" }`",
+        "GroupBy(table_properties=...) is written `meta_data { "
+        "table_properties {",
+        "GroupBy(name=...) is not written: the name comes from the Bazel target",
+        "GroupBy(dependencies=...) is written `helper { dependencies:",
+        "GroupBy(production=...) is written "
+        "`meta_data { production: true }`",
+        "GroupBy(events=...) is written `sources { events { ... } }`"}) {
     EXPECT_NE(out.find(want), std::string::npos) << want << "\n" << out;
   }
   Diagnostics diags("j.textproto", "//a:j");
@@ -76,10 +81,11 @@ TEST(ParseTextprotoTest, MessageFormsAreShown) {
   Diagnostics diags("j.textproto", "//a:j");
   api::Join join;
   ParseInfoTree tree;
-  EXPECT_FALSE(ParseTextproto("helper { additional_args: \"--x\"\n"
-                              "  tags { key: \"t\" list_value { string_value: \"a\" } } }\n"
-                              "join_parts { group_by: \"//g:v1\" }\n",
-                              &join, &tree, &diags));
+  EXPECT_FALSE(
+      ParseTextproto("helper { additional_args: \"--x\"\n"
+                     "  tags { key: \"t\" list_value { string_value: \"a\" } } }\n"
+                     "join_parts { group_by: \"//g:v1\" }\n",
+                     &join, &tree, &diags));
   const std::string out = diags.Format();
   EXPECT_NE(out.find("j.textproto:1:27: error: Expected \"{\", found \"\"--x\"\".: `additional_args` is a JSON value "
                      "written as a block: write `additional_args { list_value { values { string_value: \"--x\" } } }` "

@@ -113,8 +113,8 @@ class Importer {
   std::set<std::string> in_progress_;
   std::string current_file_;  // for errors
   std::map<std::string, FileResult> files_;
-  std::vector<FileResult> left_out_;  // files that could not be read as compile.py writes them
-  std::set<std::string> skipped_;     // the names of objects left out after they were read
+  std::vector<FileResult> left_out_;               // files that could not be read as compile.py writes them
+  std::set<std::string> skipped_;                  // the names of objects left out after they were read
   std::map<std::string, std::string> summaries_;   // label -> summary
   std::map<std::string, Definition> definitions_;  // Chronon name -> what round-tripped
   std::map<std::string, Definition> sources_;      // shared chronon_source target name -> its definition

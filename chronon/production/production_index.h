@@ -43,7 +43,6 @@ struct Claim {
 };
 using Owners = std::map<std::string, Claim>;  // path -> its claim
 
-
 struct Index {
   bool exists = false;
   std::string text;

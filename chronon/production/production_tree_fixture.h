@@ -24,8 +24,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "chronon/production/production_tree.h"
 #include "chronon/common/sha256.h"
+#include "chronon/production/production_tree.h"
 #include "gtest/gtest.h"
 
 namespace chronon {

@@ -25,13 +25,13 @@ echo "nginx (pid $nginx_pid) serves a WebDAV cache at $cache"
 
 copy_workspace "$ROOT/examples" "$ws"
 use_release_toolchain "$ws"
-# The CI config of docs/workflow.md ("A shared cache for CI", read from there), as a team would check it in, with
+# The CI config of docs/workflow.md ("Remote cache and remote execution", read from there), as a team would check it in, with
 # this nginx as the cache.
-doc_code docs/workflow.md "A shared cache for CI" >"$tmp/ci.bazelrc"
+doc_code docs/workflow.md "Remote cache and remote execution" >"$tmp/ci.bazelrc"
 grep -q '^build:ci --remote_upload_local_results$' "$tmp/ci.bazelrc" ||
-  fail "docs/workflow.md, \"A shared cache for CI\": no build:ci --remote_upload_local_results line"
+  fail "docs/workflow.md, \"Remote cache and remote execution\": no build:ci --remote_upload_local_results line"
 grep -q 'https://chronon-cache.example.com' "$tmp/ci.bazelrc" ||
-  fail "docs/workflow.md, \"A shared cache for CI\": the cache URL is no longer https://chronon-cache.example.com"
+  fail "docs/workflow.md, \"Remote cache and remote execution\": the cache URL is no longer https://chronon-cache.example.com"
 sed "s|https://chronon-cache.example.com|$cache|" "$tmp/ci.bazelrc" >>"$ws/.bazelrc"
 
 build() {

@@ -13,17 +13,17 @@ in target names but hands to actions double-encoded, so no compile action could 
 load("//rules/private:columns.bzl", _chronon_columns = "chronon_columns")
 load(
     "//rules/private:compile.bzl",
-    _chronon_group_by_rule = "chronon_group_by_rule",
-    _chronon_join_rule = "chronon_join_rule",
+    _chronon_group_by_rule = "chronon_group_by",
+    _chronon_join_rule = "chronon_join",
     _chronon_name = "chronon_name",
-    _chronon_source_rule = "chronon_source_rule",
-    _chronon_staging_query_rule = "chronon_staging_query_rule",
+    _chronon_source_rule = "chronon_source",
+    _chronon_staging_query_rule = "chronon_staging_query",
 )
 load("//rules/private:names.bzl", _check_ascii_label = "check_ascii_label", _check_name = "check_name")
 load(
     "//rules/private:production.bzl",
     _ChrononProductionInfo = "ChrononProductionInfo",
-    _chronon_production = "chronon_production",
+    _chronon_production_targets = "chronon_production_targets",
 )
 load("//rules/private:providers.bzl", _ChrononInfo = "ChrononInfo")
 load("//rules/private:toolchain.bzl", _chronon_toolchain = "chronon_toolchain")
@@ -153,7 +153,7 @@ def chronon_production(name, deps, dir = "production", checked_in = True, assemb
       **kwargs: common attributes (`visibility` of the tree, `tags`).
     """
     _check_name("chronon_production", name, {"dir": dir})
-    _chronon_production(name = name, deps = deps, dir = dir, checked_in = checked_in, assemble = assemble, **kwargs)
+    _chronon_production_targets(name = name, deps = deps, dir = dir, checked_in = checked_in, assemble = assemble, **kwargs)
 
 def chronon_toolchain(name, compiler, conf_tool, **kwargs):
     """The tools the rules run, for a `toolchain(toolchain_type = "@rules_chronon//chronon/toolchain:toolchain_type")`.

@@ -96,6 +96,7 @@ install -m 0755 "$buildozer_pkg/buildozer-linux_amd64" "$stage/root/tools/prebui
 install -m 0644 "$buildozer_pkg/LICENSE" "$stage/root/tools/prebuilt/BUILDOZER_LICENSE"
 install -m 0644 "$ROOT/tools/archive/BUILD.tools" "$stage/root/tools/BUILD"
 install -m 0755 "$ROOT/tools/archive/prebuilt_tool.sh" "$stage/root/tools/prebuilt_tool.sh"
+install -m 0755 "$ROOT/tools/format.sh" "$stage/root/tools/format.sh"
 
 # --- the sources: what git tracks (or would: new files not yet committed) in these paths, as in the working tree
 cd "$ROOT"

@@ -134,7 +134,7 @@ helper { lag: 2 tags { key: "owner" string_value: "x" } kwargs { key: "extra" in
   EXPECT_THAT(text, Not(HasSubstr(R"(key: "item")")));
   // argMap back to LAST_K(10) and APPROX_PERCENTILE([0.5, 1]) (default k, integer literal kept).
   EXPECT_THAT(text, HasSubstr("k: 10"));
-  EXPECT_THAT(text, HasSubstr("percentiles: [0.5, 1]"));
+  EXPECT_THAT(text, HasSubstr("percentiles: [ 0.5, 1 ]"));
   EXPECT_THAT(text, Not(HasSubstr("arg_map")));
   EXPECT_THAT(text, Not(HasSubstr("k: 128")));
   // customJson back to helper arguments; column tags back onto their aggregation.

@@ -1,4 +1,5 @@
 // Writes a definition the way a person would: one field per line, messages of scalars on one line when short.
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -72,7 +73,8 @@ class Writer {
       if (field->cpp_type() == FieldDescriptor::CPPTYPE_DOUBLE && size > 1) {
         std::vector<std::string> values;
         for (int i = 0; i < size; ++i) values.push_back(Scalar(message, field, i, absl::StrCat(field_path, "/", i)));
-        lines.push_back(absl::StrCat(field->name(), ": [", absl::StrJoin(values, ", "), "]"));
+        // clang-format's TextProto style (tools/format.sh) puts spaces inside the brackets.
+        lines.push_back(absl::StrCat(field->name(), ": [ ", absl::StrJoin(values, ", "), " ]"));
         continue;
       }
       for (int i = 0; i < size; ++i) Field(message, field, i, absl::StrCat(field_path, "/", i), &lines);
@@ -96,8 +98,11 @@ class Writer {
     }
     size_t width = field->name().size() + 4;
     for (const std::string& line : inner) width += line.size() + 1;
-    // Only messages of scalars go on one line, and only short ones.
-    if (width <= kOneLineLimit && AllScalars(child)) {
+    // Only messages of scalars go on one line, and only short ones; a list goes on one line only alone, as
+    // clang-format's TextProto style (tools/format.sh) would break `{ p: [ 1, 2 ] k: 3 }`.
+    const bool has_list = std::any_of(inner.begin(), inner.end(),
+                                      [](const std::string& line) { return line.find(": [ ") != std::string::npos; });
+    if (width <= kOneLineLimit && AllScalars(child) && (inner.size() == 1 || !has_list)) {
       lines->push_back(absl::StrCat(field->name(), " { ", absl::StrJoin(inner, " "), " }"));
       return;
     }

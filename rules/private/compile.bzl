@@ -184,25 +184,28 @@ def _make_rule(kind, doc, deps_doc):
         doc = doc,
     )
 
-chronon_source_rule = _make_rule(
+# Exported under the names users type: a rule's kind is the name it is exported under here, so
+# `bazel query --output=label_kind` shows `chronon_group_by rule` and `kind("chronon_group_by rule", //...)` matches
+# exactly the targets of the chronon_group_by macro of rules/defs.bzl, which loads each rule under a private alias.
+chronon_source = _make_rule(
     "source",
     "A Chronon Source (events, entities or a JoinSource) that GroupBys and Joins reference with `ref`.",
     "Targets the source references: a chronon_staging_query (`staging_query`) or a chronon_join (JoinSource).",
 )
 
-chronon_group_by_rule = _make_rule(
+chronon_group_by = _make_rule(
     "group_by",
     "A Chronon GroupBy: what Python's `GroupBy(...)` takes, as a `chronon.api.GroupBy` textproto.",
     "The chronon_source, chronon_join, chronon_group_by and chronon_staging_query targets the definition references: every `ref`, and every `staging_query` of a source written inline.",
 )
 
-chronon_join_rule = _make_rule(
+chronon_join = _make_rule(
     "join",
     "A Chronon Join: what Python's `Join(...)` takes, as a `chronon.api.Join` textproto.",
     "The chronon_source, chronon_group_by and chronon_staging_query targets the definition references: every `ref`, and every `staging_query` of a source written inline.",
 )
 
-chronon_staging_query_rule = _make_rule(
+chronon_staging_query = _make_rule(
     "staging_query",
     "A Chronon StagingQuery, as a `chronon.api.StagingQuery` textproto.",
     "Unused by staging queries today; accepted for symmetry.",

@@ -51,7 +51,7 @@ def _tree_impl(ctx):
         ChrononProductionInfo(manifest = manifest, confs = confs),
     ]
 
-chronon_production_tree = rule(
+chronon_production = rule(
     implementation = _tree_impl,
     attrs = {
         "deps": attr.label_list(
@@ -170,7 +170,7 @@ def _check_dir(dir):
             fail("chronon_production: dir = {} must be a relative path below this package, without empty, `.` " +
                  "or `..` components".format(repr(dir)))
 
-def chronon_production(name, deps, dir = "production", checked_in = True, assemble = None, visibility = None, **kwargs):
+def chronon_production_targets(name, deps, dir = "production", checked_in = True, assemble = None, visibility = None, **kwargs):
     """The `production/` tree: built, written into the source tree, checked for staleness, and planned.
 
     Args:
@@ -188,7 +188,7 @@ def chronon_production(name, deps, dir = "production", checked_in = True, assemb
     _check_dir(dir)
     if assemble == None:
         assemble = not checked_in
-    chronon_production_tree(name = name, deps = deps, assemble = assemble, visibility = visibility, **kwargs)
+    chronon_production(name = name, deps = deps, assemble = assemble, visibility = visibility, **kwargs)
     if not checked_in:
         return
 

@@ -92,6 +92,12 @@ if grep -rn 'arg_map' --include='*.textproto' "$tmp/seed_ws" "$tmp/sample_ws"; t
   fail "an argMap was written instead of helper arguments"
 fi
 
+# The importer writes the style of tools:format (docs/format.md): clang-format leaves every file it wrote as it is.
+for name in seed sample crossteam; do
+  BUILD_WORKSPACE_DIRECTORY="$tmp/${name}_ws" "$ROOT/tools/format.sh" --check ||
+    fail "the importer's output for $name is not in the format of tools:format"
+done
+
 # The deps the importer wrote are exactly the refs of each textproto: //:chronon.fix finds nothing to change.
 if [[ ! -x $ROOT/node_modules/.bin/buildozer ]]; then
   (cd "$ROOT" && npm ci --silent --no-audit --no-fund >/dev/null)

@@ -49,7 +49,7 @@ tar -xzf "$tmp/www/$name" -C "$tmp/unpacked"
 for f in MODULE.bazel rules/extensions.bzl rules/defs.bzl rules/repositories.bzl toolchains/BUILD chronon/BUILD docs/rules.md docs/install.md \
   toolchains/prebuilt/linux_x86_64/chronon_compiler toolchains/prebuilt/linux_x86_64/chronon_conf_tool \
   toolchains/prebuilt/linux_aarch64/chronon_compiler toolchains/prebuilt/linux_aarch64/chronon_conf_tool \
-  tools/BUILD tools/prebuilt_tool.sh tools/prebuilt/linux_x86_64/chronon_import tools/prebuilt/linux_x86_64/chronon_fix \
+  tools/BUILD tools/prebuilt_tool.sh tools/format.sh tools/prebuilt/linux_x86_64/chronon_import tools/prebuilt/linux_x86_64/chronon_fix \
   tools/prebuilt/linux_x86_64/buildozer tools/prebuilt/BUILDOZER_LICENSE; do
   [[ -f $tmp/unpacked/$f ]] || fail "the archive lacks $f"
 done
@@ -220,6 +220,8 @@ command -v buildozer >/dev/null && fail "buildozer is on PATH: the test could no
 (cd "$ws" && bazel --output_base="$ob" run --repository_cache= --execution_log_json_file="$tmp/exec_fix.log" \
   @rules_chronon//tools:fix -- --check 2>"$tmp/fix.err") >"$tmp/fix.out" || { cat "$tmp/fix.err" "$tmp/fix.out" >&2; fail "tools:fix --check failed"; }
 grep -q '^4 Chronon targets, 0 out of step' "$tmp/fix.out" || { cat "$tmp/fix.out" >&2; fail "tools:fix --check: not 4 targets in step"; }
+(cd "$ws" && bazel --output_base="$ob" run --repository_cache= @rules_chronon//tools:format -- --check \
+  2>"$tmp/format.err") >"$tmp/format.out" || { cat "$tmp/format.err" "$tmp/format.out" >&2; fail "tools:format --check failed"; }
 # fix is able to fail: a stray dep is out of step.
 cp -a "$ws" "$tmp/stray"
 sed -i 's|deps = \[|deps = [\n        "//sources:website__views",|' "$tmp/stray/group_bys/example_team/BUILD"

@@ -32,4 +32,20 @@ expect_load_error joins/example_team/misplaced \
   "chronon_staging_query //joins/example_team/misplaced:a_query.v1: a chronon_staging_query must live in a package under staging_queries/<team>/"
 expect_load_error elsewhere \
   "chronon_group_by //elsewhere:a_group_by.v1: a chronon_group_by must live in a package under group_bys/<team>/ (its Chronon name is <team>.<module>.<var>, as compile.py names group_bys/<team>/<module>.py); this one is in //elsewhere"
-echo "PASS: misplaced definitions fail at load time"
+
+# The rule kinds are the names users type (issue 27): `--output=label_kind` shows `chronon_group_by rule`, not the
+# private name of the rule behind the macro, and `kind("chronon_group_by rule", ...)` matches exactly the GroupBys.
+good='//:all + //sources:all + //group_bys/example_team:all + //joins/example_team:all'
+bazel_in "$ws" query --output=label_kind "$good" >"$tmp/kinds.out" 2>"$tmp/kinds.err" ||
+  { cat "$tmp/kinds.err" >&2; fail "bazel query --output=label_kind failed"; }
+for want in "chronon_source rule //sources:user_activity" "chronon_source rule //sources:website__views" \
+  "chronon_group_by rule //group_bys/example_team:example_group_by.v0" \
+  "chronon_join rule //joins/example_team:example_join.v1" "chronon_production rule //:production"; do
+  grep -qxF "$want" "$tmp/kinds.out" || { cat "$tmp/kinds.out" >&2; fail "label_kind does not show: $want"; }
+done
+if grep -E '^chronon_[a-z_]*_rule ' "$tmp/kinds.out"; then fail "a rule kind still ends in _rule"; fi
+[[ "$(bazel_in "$ws" query "kind('chronon_group_by rule', $good)" 2>/dev/null)" == \
+  "//group_bys/example_team:example_group_by.v0" ]] || fail "kind('chronon_group_by rule', ...) is not exactly the GroupBy"
+[[ "$(bazel_in "$ws" query "kind('chronon_join rule', $good)" 2>/dev/null)" == "//joins/example_team:example_join.v1" ]] ||
+  fail "kind('chronon_join rule', ...) is not exactly the Join"
+echo "PASS: misplaced definitions fail at load time; label_kind shows chronon_source, chronon_group_by, chronon_join, chronon_production"

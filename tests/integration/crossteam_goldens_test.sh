@@ -12,7 +12,10 @@ source "$(dirname "$0")/lib.sh"
 golden="$GOLDENS/crossteam/expected"
 want=8
 [[ -d $golden ]] || fail "no goldens at $golden"
-bazel_in "$ROOT/tests/crossteam" build //... 2>&1 | tail -n 3
+log=$(mktemp)
+bazel_in "$ROOT/tests/crossteam" build //... >"$log" 2>&1 || { tail -n 30 "$log" >&2; rm -f "$log"; fail "tests/crossteam does not build"; }
+tail -n 1 "$log"
+rm -f "$log"
 bin=$(cd "$ROOT/tests/crossteam" && bazel info bazel-bin 2>/dev/null)
 total=0
 count=0

@@ -63,6 +63,8 @@ bin=$(cd "$ROOT" && bazel info --config=release bazel-bin 2>/dev/null)/tools
 (cd "$ROOT" && bazel build --config=release_aarch64 --symlink_prefix=/ "${extra[@]}" \
   //chronon:chronon_compiler //chronon:chronon_conf_tool >&2)
 bin_aarch64=$(cd "$ROOT" && bazel info --config=release_aarch64 bazel-bin 2>/dev/null)/chronon
+# Each program's binary is in its own folder of chronon/ (docs/layout.md): chronon_compiler in compiler/, ...
+program_dir() { echo "${1#chronon_}"; }
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -78,7 +80,7 @@ ship() {
 }
 for tool in chronon_compiler chronon_conf_tool; do
   ship "$bin/$tool" "$stage/root/toolchains/prebuilt/linux_x86_64/$tool"
-  ship "$bin_aarch64/$tool" "$stage/root/toolchains/prebuilt/linux_aarch64/$tool"
+  ship "$bin_aarch64/$(program_dir "$tool")/$tool" "$stage/root/toolchains/prebuilt/linux_aarch64/$tool"
 done
 # `bazel run @rules_chronon//tools:import|fix` in a consumer: the prebuilt importer and fix (tools/archive), and the
 # buildozer fix runs: package.json's pinned @bazel/buildozer (npm; a static Go binary), with its license.

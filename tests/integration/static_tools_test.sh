@@ -30,6 +30,12 @@ start=$SECONDS
 echo "arm64 build: $((SECONDS - start)) s ($(grep -o '[0-9]* process.*' "$log" | tail -n 1))"
 rm -f "$log"
 arm64_bin=$(cd "$ROOT" && bazel info --config=release_aarch64 bazel-bin 2>/dev/null)/chronon
+# Each program's binary is in its own folder of chronon/ (docs/layout.md): chronon_compiler in compiler/, ...
+arm64_dir=$(mktemp -d)
+for tool in chronon_compiler chronon_conf_tool; do
+  cp "$arm64_bin/${tool#chronon_}/$tool" "$arm64_dir/$tool"
+done
+arm64_bin=$arm64_dir
 for tool in chronon_compiler chronon_conf_tool; do
   file -b "$arm64_bin/$tool" | grep -q 'ARM aarch64' || fail "$tool is not an aarch64 binary: $(file -b "$arm64_bin/$tool")"
   echo -n "arm64 "
@@ -37,7 +43,7 @@ for tool in chronon_compiler chronon_conf_tool; do
 done
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp" "$arm64_dir"' EXIT
 mkdir "$tmp/arm64"
 cp "$arm64_bin/chronon_compiler" "$arm64_bin/chronon_conf_tool" "$tmp/arm64/"
 actions_in_empty_chroot "$tmp/arm64" "$qemu"

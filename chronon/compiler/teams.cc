@@ -100,7 +100,11 @@ std::optional<TeamConfigError> FindDuplicateKey(const std::string& text) {
         ++next;
       }
       if (!stack.empty() && stack.back().object && next < text.size() && text[next] == ':') {
-        const std::string key = nlohmann::ordered_json::parse(token).get<std::string>();
+        // nlohmann stops reading at a NUL byte, so text after one is not known to be valid JSON: a token that does
+        // not decode is not a key it kept.
+        const nlohmann::ordered_json decoded = nlohmann::ordered_json::parse(token, nullptr, false);
+        if (!decoded.is_string()) return std::nullopt;
+        const std::string key = decoded.get<std::string>();
         auto [it, inserted] = stack.back().keys.emplace(key, std::make_pair(token_line, column));
         if (!inserted) {
           return TeamConfigError{token_line, column, "teams-json-syntax",

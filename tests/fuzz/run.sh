@@ -31,7 +31,7 @@ fi
 plan_fuzzer=$out/plan_fuzzer
 plan_sources=(plan/plan plan/plan_report plan/plan_semantic_hash production/confs compiler/validate common/diagnostics
   production/production_tree production/production_changes production/production_files production/production_index
-  production/production_report common/unified_diff common/files)
+  production/production_report common/unified_diff common/files common/sha256)
 plan_stale=0
 [[ -f $plan_fuzzer && ! $here/plan_fuzzer.cc -nt $plan_fuzzer ]] || plan_stale=1
 for f in "${plan_sources[@]}"; do [[ $root/chronon/$f.cc -nt $plan_fuzzer ]] && plan_stale=1; done
@@ -44,7 +44,7 @@ if ((plan_stale)); then
   "${CXX:-clang++-14}" -std=c++17 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
     -fno-sanitize-recover=undefined -I"$out/gen" -I"$root" "$out/gen/chronon/api.pb.cc" \
     $(printf "$root/chronon/%s.cc " "${plan_sources[@]}") "$here/plan_fuzzer.cc" -o "$plan_fuzzer" \
-    -lprotobuf $absl -lcrypto -lpthread
+    -lprotobuf $absl -lpthread
 fi
 teams_seeds=$(mktemp -d)
 for f in "$root/examples/teams.json" "$root/tests/sample/teams.json" "$root/tests/errors/"*teams*.json; do

@@ -116,7 +116,7 @@ edit sources/event_source_streaming.textproto 's.replace("topic: \"sample_topic\
 edit $J/sample_join_from_module.v1.textproto 's.replace("\"custom_env_value\"", "\"custom_env_value_2\"")'
 # External part, online only (no offlineGroupBy): one more value field.
 edit $J/sample_join_external_parts.v1.textproto \
-  's.replace("value_fields { name: \"value_bool\" data_type { kind: BOOLEAN } }", "value_fields { name: \"value_bool\" data_type { kind: BOOLEAN } }\n      value_fields { name: \"value_double\" data_type { kind: DOUBLE } }")'
+  's.replace("        data_type { kind: BOOLEAN }\n      }\n", "        data_type { kind: BOOLEAN }\n      }\n      value_fields {\n        name: \"value_double\"\n        data_type { kind: DOUBLE }\n      }\n", 1)'
 json_plan run1
 expect run1 objects -- group_bys/sample_team/group_by_with_kwargs.v1 $J/sample_join_bootstrap.v2 \
   $J/sample_label_join.v1 $J/sample_label_join_with_agg.v1 $J/sample_online_join.v1 \

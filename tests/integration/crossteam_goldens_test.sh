@@ -9,29 +9,10 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-golden="$GOLDENS/crossteam/expected"
-want=8
-[[ -d $golden ]] || fail "no goldens at $golden"
 log=$(mktemp)
 bazel_in "$ROOT/tests/crossteam" build //... >"$log" 2>&1 || { tail -n 30 "$log" >&2; rm -f "$log"; fail "tests/crossteam does not build"; }
 tail -n 1 "$log"
 rm -f "$log"
 bin=$(cd "$ROOT/tests/crossteam" && bazel info bazel-bin 2>/dev/null)
-total=0
-count=0
-while IFS= read -r rel; do
-  total=$((total + 1))
-  built="$bin/production/$rel"
-  if [[ ! -f $built ]]; then
-    echo "missing: $rel"
-  elif cmp -s "$golden/$rel" "$built"; then
-    count=$((count + 1))
-  else
-    echo "differs: $rel"
-    diff <(cat "$golden/$rel"; echo) <(cat "$built"; echo) | head -n 10 || true
-  fi
-done < <(cd "$golden" && find . -type f | sed 's#^\./##' | sort)
-echo "crossteam goldens: $count/$total identical"
-[[ $total -eq $want ]] || fail "expected $want goldens in $golden, found $total"
-[[ $count -eq $want ]] || fail "$((want - count)) of the crossteam goldens differ or are missing"
+compare_goldens crossteam "$GOLDENS/crossteam/expected" "$bin/production" 8
 (cd "$ROOT/tests/crossteam" && bazel shutdown 2>/dev/null) || true

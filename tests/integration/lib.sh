@@ -306,3 +306,25 @@ sys.stdout.write("".join(l + "\n" for l in out))
 sys.exit(0 if out else 1)
 PY
 }
+
+# compare_goldens NAME GOLDEN BUILT WANT: compares every file of compile.py's output GOLDEN with the file of the same
+# path under BUILT, byte for byte; prints the missing and differing ones (with the start of the diff) and
+# "NAME goldens: N/M identical", and fails unless GOLDEN holds WANT files and all are identical.
+compare_goldens() {
+  local name=$1 golden=$2 built=$3 want=$4 total=0 count=0 rel
+  [[ -d $golden ]] || fail "no goldens at $golden"
+  while IFS= read -r rel; do
+    total=$((total + 1))
+    if [[ ! -f $built/$rel ]]; then
+      echo "missing: $rel"
+    elif cmp -s "$golden/$rel" "$built/$rel"; then
+      count=$((count + 1))
+    else
+      echo "differs: $rel"
+      diff <(cat "$golden/$rel"; echo) <(cat "$built/$rel"; echo) | head -n 10 || true
+    fi
+  done < <(cd "$golden" && find . -type f | sed 's#^\./##' | sort)
+  echo "$name goldens: $count/$total identical"
+  [[ $total -eq $want ]] || fail "expected $want goldens in $golden, found $total"
+  [[ $count -eq $want ]] || fail "$((want - count)) of the $name goldens differ or are missing"
+}

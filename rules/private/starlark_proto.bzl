@@ -171,6 +171,7 @@ SCHEMA = {
         ("tags", "json_fields"),
         ("k", "double"),
         ("percentiles", "*double"),
+        ("raw", "bool"),
     ],
     "ExternalSourceHelper": [
         ("name", "string"),

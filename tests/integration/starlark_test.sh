@@ -5,6 +5,8 @@
 #    tests/starlark_sample (all 49 of tests/sample's goldens, from Chronon's sample Python) likewise.
 # 2. Each tests/starlark_errors/cases/<case> fails to load with its message (expected.txt, one substring a line),
 #    naming the user's file and the line marked `# <- error`.
+# 3. Each tests/starlark_errors/compile/<case> loads but the compiler rejects it: its message names the object, the
+#    module .bzl and the BUILD call.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -66,6 +68,24 @@ for dir in "$errors"/cases/*/; do
   done <"$dir/expected.txt"
   cases=$((cases + 1))
 done
-(cd "$errors" && bazel shutdown 2>/dev/null) || true
 [[ $cases -ge 10 ]] || fail "only $cases error cases ran"
 echo "starlark errors: $cases/$cases fail at the user's line with their message"
+
+# Each tests/starlark_errors/compile/<case> loads, and the compiler rejects the definition it generates: the message
+# must name the generated file's line, the target (the object), and the value, its module .bzl and the BUILD call
+# that wrote it (expected.txt: lines the output must contain, whole).
+compiled=0
+for dir in "$errors"/compile/*/; do
+  name=$(basename "$dir")
+  if bazel_in "$errors" build "//compile/$name/..." >"$log" 2>&1; then
+    fail "compile/$name: built without an error"
+  fi
+  while IFS= read -r expected; do
+    [[ -z $expected ]] && continue
+    grep -qF -- "$expected" "$log" || { cat "$log"; fail "compile/$name: the compiler's message lacks: $expected"; }
+  done <"$dir/expected.txt"
+  compiled=$((compiled + 1))
+done
+(cd "$errors" && bazel shutdown 2>/dev/null) || true
+[[ $compiled -ge 1 ]] || fail "no compile error case ran"
+echo "starlark compile errors: $compiled/$compiled name the object, the module .bzl and the BUILD call"

@@ -38,14 +38,13 @@ TEST(ParseTextprotoTest, UnknownFieldHasItsOwnId) {
 TEST(ParseTextprotoTest, OriginFollowsTheTarget) {
   // A generated textproto (chronon_module) names where it was written from after the target.
   Diagnostics diags("a.generated.textproto", "//a:b");
-  diags.set_origin(
-      "from the value `v1` of //a:m.bzl, written by chronon_module(name = \"m\", v1 = ...) at a/BUILD:3:15");
+  diags.set_origin("from the value `v1` of //a:m.bzl, written by chronon_module(name = \"m\", v1 = ...) in //a:BUILD");
   api::GroupBy group_by;
   ParseInfoTree tree;
   EXPECT_FALSE(ParseTextproto("keys: \"user\"\n", &group_by, &tree, &diags));
   const std::string out = diags.Format();
   EXPECT_NE(out.find("\n  in target //a:b\n  from the value `v1` of //a:m.bzl, written by chronon_module(name = "
-                     "\"m\", v1 = ...) at a/BUILD:3:15\n"),
+                     "\"m\", v1 = ...) in //a:BUILD\n"),
             std::string::npos)
       << out;
 }

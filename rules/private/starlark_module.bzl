@@ -22,19 +22,6 @@ chronon_textproto_file = rule(
     doc = "Writes `content` to `out`: the textproto chronon_module generated for one value.",
 )
 
-def _build_call(package, target):
-    """`<package>/BUILD:<line>:<column>` of the chronon_module call that declared `target`, workspace-relative.
-
-    Bazel records where a macro's caller is (generator_location) as an absolute path; only the BUILD file's name and
-    the position are kept, so that the compile action's arguments do not depend on where the workspace is.
-    """
-    location = (native.existing_rule(target) or {}).get("generator_location") or ""
-    parts = location.rsplit(":", 2)
-    if len(parts) != 3:
-        return "//{}:BUILD".format(package)
-    build_file = parts[0].rsplit("/", 1)[-1]
-    return "{}{}:{}:{}".format(package + "/" if package else "", build_file, parts[1], parts[2])
-
 _KINDS = {
     "GroupBy": ("chronon_group_by", chronon_group_by),
     "Join": ("chronon_join", chronon_join),
@@ -65,7 +52,6 @@ def chronon_module(name, teams = None, visibility = None, testonly = None, **val
             repr(name),
             repr(name),
         ))
-    build_call = None
     for var, value in values.items():
         kind = getattr(value, "_chronon_type", None)
         if kind in ("EventSource", "EntitySource"):
@@ -98,15 +84,16 @@ def chronon_module(name, teams = None, visibility = None, testonly = None, **val
             visibility = visibility,
             testonly = testonly,
         )
-        if build_call == None:
-            build_call = _build_call(package, target + ".textproto")
-        origin = "from the value `{}` of //{}:{}.bzl, written by chronon_module(name = \"{}\", {} = ...) at {}".format(
+
+        # For the compiler's messages. Not the call's line (Bazel's own ERROR line names it): the compile action
+        # would run again whenever a line is added above the call.
+        origin = "from the value `{}` of //{}:{}.bzl, written by chronon_module(name = \"{}\", {} = ...) in //{}:BUILD".format(
             var,
             package,
             name,
             name,
             var,
-            build_call,
+            package,
         )
         kwargs = {"visibility": visibility, "origin": origin}
         if testonly != None:

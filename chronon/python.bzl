@@ -525,6 +525,20 @@ def JoinPart(group_by, key_mapping = None, prefix = None, tags = None, **unknown
         "helper": helper,
     })
 
+def imported_by_name(group_by):
+    """A GroupBy of another module that the Join's module imports by name (Python's `from group_bys.team.module
+    import v1`), named by its label: embedded with the Join's team, as compile.py does, where a plain label
+    (Python's `module.v1`) keeps its own team. Starlark-only: Python says it with the import line.
+
+        partner_pages = imported_by_name("//group_bys/partner:pages.v1")
+        v1 = Join(left = ..., right_parts = [JoinPart(group_by = partner_pages)])
+    """
+    if type(group_by) != "string":
+        if hasattr(group_by, "_chronon_type"):
+            _label_hint("imported_by_name", "group_by", group_by, "GroupBy", "//group_bys/team:module.v1")
+        fail("imported_by_name: the argument must be the label of a chronon_group_by, got {}".format(_type_of(group_by)))
+    return _message("imported_by_name", "GroupBy", {"ref": _a("group_by", group_by), "imported_by_name": True})
+
 def _tdata(kind, params = None, name = None):
     return struct(_chronon_type = "TDataType", kind = kind, params = params, name = name) if params != None else struct(_chronon_type = "TDataType", kind = kind)
 

@@ -823,9 +823,12 @@ class Porter:
         bindings = []  # lines after the loads
         ttypes_needed = False
         m = self.m
-        # The GroupBys this module binds by name: compile.py embeds them with this Join's team.
+        # The GroupBys this module binds by name and uses in a Join's join parts (`right_parts`): compile.py embeds
+        # them with the Join's team, there and wherever else the Join embeds them (one Python object). Used only
+        # in a label part, they keep their own (tests/goldens/crossteam, label_only.py).
+        in_join_parts = self.join_part_names()
         for bound, binding in m.bindings.items():
-            if binding.kind == "name":
+            if binding.kind == "name" and bound in in_join_parts:
                 r = self.resolve(m, bound, binding.node)
                 if r and r[0] == "label" and r[2] == "GroupBy":
                     self.by_name_group_bys.add(r[1])
@@ -902,6 +905,28 @@ class Porter:
         if ttypes_needed and not any(b == "ttypes" for b, _ in chronon):
             chronon.append(("ttypes", "ttypes"))
         return chronon, user, bindings
+
+    def join_part_names(self):
+        """The names read by the `right_parts` of this module's Join calls, following top-level names they use."""
+        m = self.m
+        roots = []
+        for node in ast.walk(m.tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                binding = m.bindings.get(node.func.id)
+                if binding is not None and binding.kind == "chronon" and binding.name == "Join":
+                    roots.extend(kw.value for kw in node.keywords if kw.arg == "right_parts")
+                    if len(node.args) >= 2:
+                        roots.append(node.args[1])
+        names = set()
+        while roots:
+            expr = roots.pop()
+            for sub in ast.walk(expr):
+                if isinstance(sub, ast.Name) and sub.id not in names:
+                    names.add(sub.id)
+                    stmt = m.top.get(sub.id)
+                    if isinstance(stmt, (ast.Assign, ast.FunctionDef)) and sub.id not in m.bindings:
+                        roots.append(stmt)
+        return names
 
     def label_value(self, label, kind):
         if kind == "GroupBy" and label in self.by_name_group_bys and self.m.folder_kind == "Join":

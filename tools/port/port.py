@@ -570,6 +570,14 @@ class Porter:
             for target in targets:
                 self.check_store(target, in_def, local_names, node)
         if t is ast.Call:
+            seen_kwargs = False
+            for kw in node.keywords:
+                if kw.arg is None:
+                    seen_kwargs = True
+                elif seen_kwargs:
+                    self.err(kw, "`{}=` after `**...`: Starlark wants `**kwargs` last in a call; move it before "
+                             "(the order of a dict built from them changes) or into the `**` dict".format(kw.arg))
+                    break
             self.check_mutation_call(node, top_level=in_def is None, local_names=local_names)
             self.rewrite_label_args(node)
             if isinstance(node.func, ast.Name) and node.func.id in ("list", "tuple", "dict", "sorted", "any",
@@ -689,10 +697,12 @@ class Porter:
             if part.format_spec is not None:
                 self.err(part, "a format spec in an f-string (`{{x:...}}`): Starlark's format() has none; format "
                          "the value first (e.g. with `str()` or string methods)")
-            conversion = {-1: "", 115: "!s", 114: "!r", 97: "!a"}.get(part.conversion, "")
-            if conversion == "!a":
-                self.err(part, "`!a` in an f-string: Starlark's format() has only `!s` and `!r`")
-            template.append("{" + conversion + "}")
+            if part.conversion in (114, 97):
+                self.err(part, "`!{}` in an f-string: Python's repr() quotes strings with ' and Starlark's with \", "
+                         "so the text would differ; write the quotes: `\"'{{}}'\".format(x)`".format(
+                             chr(part.conversion)))
+            template.append("{}")
+            # `!s` is what `{}` does already (Bazel 4.2.3's format() reads `{!s}` as a field name).
             args.append(self.render(part.value))
         literal = starlark_string("".join(template), triple=triple)
         a, b = self.span(node)
@@ -729,8 +739,9 @@ class Porter:
         inner_edits_start = len(self.edits)
         # The node's span includes its parentheses when it is a call's only argument (Python 3.8+).
         if seg.startswith(b"(") and seg.endswith(b")"):
-            self.edits.append((a, a + 1, "["))
-            self.edits.append((b - 1, b, "]"))
+            # Python 3.9+: the call's own parentheses when it is the only argument; brackets inside them.
+            self.edits.append((a + 1, a + 1, "["))
+            self.edits.append((b - 1, b - 1, "]"))
         else:
             self.edits.append((a, a, "["))
             self.edits.append((b, b, "]"))

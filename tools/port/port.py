@@ -524,11 +524,11 @@ class Porter:
         if t is ast.Lambda:
             self.err(node, "`lambda`: Starlark has none; write a top-level `def` and pass its name")
             return
-        if t in (ast.While,):
+        if t is ast.While and in_def is not None:
             self.err(node, "`while`: Starlark has no while loops; write `for i in range(n)` with a bound")
-        if t in (ast.Try,) or t.__name__ == "TryStar":
+        if (t is ast.Try or t.__name__ == "TryStar") and in_def is not None:
             self.err(node, "`try`: Starlark has no exceptions; check the condition with `if` and call `fail()`")
-        if t in (ast.With, ast.AsyncWith):
+        if t in (ast.With, ast.AsyncWith) and in_def is not None:
             self.err(node, "`with`: Starlark has no context managers")
         if t is ast.Raise:
             self.err(node, "`raise`: Starlark has no exceptions; write `fail(\"message\")`")
@@ -600,7 +600,8 @@ class Porter:
         if t is ast.Attribute:
             self.check_reference_attribute(node)
         if t in (ast.Import, ast.ImportFrom):
-            self.err(node, "an import inside a function: Starlark's load() lines come first in the file")
+            self.err(node, "an import that is not at the top level: Starlark's load() lines come first in the "
+                     "file; import at the top")
             return
         for child in ast.iter_child_nodes(node):
             self.visit(child, in_def, local_names)
@@ -695,7 +696,7 @@ class Porter:
                 continue
             # FormattedValue
             if part.format_spec is not None:
-                self.err(part, "a format spec in an f-string (`{{x:...}}`): Starlark's format() has none; format "
+                self.err(part, "a format spec in an f-string (`{x:...}`): Starlark's format() has none; format "
                          "the value first (e.g. with `str()` or string methods)")
             if part.conversion in (114, 97):
                 self.err(part, "`!{}` in an f-string: Python's repr() quotes strings with ' and Starlark's with \", "
@@ -988,7 +989,7 @@ class Porter:
                 insert_at = self.line_starts[stmt.lineno - 1]
                 break
             edits.append((insert_at, insert_at, head + "\n"))
-        else:
+        elif first_import is not None:
             # A statement before the first import (other than the docstring) must follow the loads.
             for stmt in body:
                 if stmt is first_import:

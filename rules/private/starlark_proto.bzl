@@ -103,6 +103,7 @@ SCHEMA = {
         ("is_incremental", "bool"),
         ("ref", "label"),
         ("helper", "msg:GroupByHelper"),
+        ("imported_by_name", "bool"),
     ],
     "JoinPart": [
         ("group_by", "msg:GroupBy"),

@@ -526,18 +526,23 @@ def JoinPart(group_by, key_mapping = None, prefix = None, tags = None, **unknown
     })
 
 def imported_by_name(group_by):
-    """A GroupBy of another module that the Join's module imports by name (Python's `from group_bys.team.module
-    import v1`), named by its label: embedded with the Join's team, as compile.py does, where a plain label
-    (Python's `module.v1`) keeps its own team. Starlark-only: Python says it with the import line.
+    """A GroupBy of another module that this Join's module imports by name (`from group_bys.team.m import v1`).
 
-        partner_pages = imported_by_name("//group_bys/partner:pages.v1")
-        v1 = Join(left = ..., right_parts = [JoinPart(group_by = partner_pages)])
+    compile.py embeds such a GroupBy with the Join's team; reached through its module (`m.v1`, written as the plain
+    label) it keeps its own. `JoinPart(group_by = imported_by_name("//group_bys/team:m.v1"))` writes
+    `group_by { ref: "//group_bys/team:m.v1" imported_by_name: true }` (docs/cookbook.md, "A GroupBy of another team
+    in a Join"). The porting tool writes it for every GroupBy a Join's module imports by name.
     """
     if type(group_by) != "string":
         if hasattr(group_by, "_chronon_type"):
             _label_hint("imported_by_name", "group_by", group_by, "GroupBy", "//group_bys/team:module.v1")
-        fail("imported_by_name: the argument must be the label of a chronon_group_by, got {}".format(_type_of(group_by)))
-    return _message("imported_by_name", "GroupBy", {"ref": _a("group_by", group_by), "imported_by_name": True})
+        fail("imported_by_name: the argument must be the label of a chronon_group_by, got " + _type_of(group_by))
+    return _message("imported_by_name", "GroupBy", {"ref": group_by, "imported_by_name": True})
+
+def _ttypes_join_part(groupBy = None, keyMapping = None, prefix = None, **unknown):
+    """ai.chronon.api.ttypes.JoinPart (thrift's camelCase): the same as JoinPart(group_by, key_mapping, prefix)."""
+    _check_unknown("ttypes.JoinPart", unknown, ["groupBy", "keyMapping", "prefix"])
+    return JoinPart(groupBy, key_mapping = keyMapping, prefix = prefix)
 
 def _tdata(kind, params = None, name = None):
     return struct(_chronon_type = "TDataType", kind = kind, params = params, name = name) if params != None else struct(_chronon_type = "TDataType", kind = kind)
@@ -748,6 +753,8 @@ def _sanitize(name):
     return "".join(out)
 
 def _chronon_name_of(where, label, folder):
+    if _is(label, "GroupBy") and getattr(label, "imported_by_name", None) and hasattr(label, "ref"):
+        label = label.ref
     if type(label) != "string":
         if hasattr(label, "_chronon_type"):
             _label_hint(where, "obj", label, label._chronon_type, "//{}/team:module.v1".format(folder))
@@ -812,6 +819,7 @@ ttypes = struct(
     JoinSource = JoinSource,
     MetaData = MetaData,
     StagingQuery = StagingQuery,
+    JoinPart = _ttypes_join_part,
 )
 
 # `from ai.chronon import utils` then `utils.get_join_output_table_name(...)`.

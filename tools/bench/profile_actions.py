@@ -7,7 +7,8 @@ Bazel 4.2.3 records each action as an "action processing" event named after its 
 thread that runs it; the spawn runner's phases are events on the same thread inside that interval: for a remote
 spawn "remote action cache check", "Remote execution upload time" (upload missing inputs), "remote action
 execution" (the Execute call: queueing and running on the executor), "remote output download"; for a local spawn
-"local action execution". A phase nested in another is counted in the outer one. Run the build with `--record_full_profiler_data`, or Bazel drops phases shorter than its
+"local action execution". A phase nested in another is counted in the outer one; the wrappers in TRANSPARENT
+are looked through. Run the build with `--record_full_profiler_data`, or Bazel drops phases shorter than its
 thresholds (50 ms for uploads) and the sums come out short.
 
 Prints one line per phase: how many of the selected actions have it, and the total, median and 90th percentile of
@@ -20,6 +21,11 @@ import json
 import statistics
 import sys
 from collections import defaultdict
+
+
+# Events that only wrap the phases (Bazel 4.2.3 wraps a spawn in "ActionContinuation.execute", category "general
+# information"): looked through, so that the phases inside are counted.
+TRANSPARENT = {"action processing", "general information"}
 
 
 def load_events(path):
@@ -62,7 +68,7 @@ def main():
             for e in thread_events:
                 if e is action or e["ts"] < start or e["ts"] + e["dur"] > end:
                     continue
-                if e.get("cat") == "action processing" or e["ts"] < covered:
+                if e.get("cat") in TRANSPARENT or e["ts"] < covered:
                     continue
                 phases[e.get("cat", e.get("name", "?"))] += e["dur"]
                 covered = e["ts"] + e["dur"]

@@ -374,6 +374,34 @@ def Aggregation(
         "helper": helper,
     })
 
+def _thrift_aggregation(
+        inputColumn = None,
+        operation = None,
+        argMap = None,
+        windows = None,
+        buckets = None,
+        elementWise = None,
+        **unknown):
+    """ai.chronon.api.ttypes.Aggregation: the thrift struct itself, not the Aggregation() helper.
+
+    `operation` is a plain enum value (ttypes.Operation.LAST_K, its k in `argMap = {"k": "10"}`), nothing is
+    defaulted, and compile.py writes no empty argMap for it: the compiler's `helper { raw: true }`.
+    """
+    _check_unknown("ttypes.Aggregation", unknown, ["inputColumn", "operation", "argMap", "windows", "buckets", "elementWise"])
+    if operation != None and type(operation) != "string":
+        fail("ttypes.Aggregation: argument 'operation' must be a ttypes.Operation (e.g. ttypes.Operation.SUM), got {}".format(
+            _type_of(operation),
+        ))
+    return _message("ttypes.Aggregation", "Aggregation", {
+        "input_column": _a("inputColumn", inputColumn),
+        "operation": operation,
+        "arg_map": _a("argMap", argMap),
+        "windows": windows,
+        "buckets": buckets,
+        "element_wise": _a("elementWise", elementWise),
+        "helper": _message("ttypes.Aggregation", "AggregationHelper", {"raw": True}),
+    })
+
 def Aggregations(**agg_dict):
     """ai.chronon.group_by.Aggregations: each Aggregation's input column defaults to its keyword."""
     result = []
@@ -781,6 +809,10 @@ def to_textproto(value):
 
 # `from ai.chronon.api import ttypes` then `ttypes.Source(...)`.
 ttypes = struct(
+    Aggregation = _thrift_aggregation,
+    Operation = _enum("Operation"),
+    TimeUnit = TimeUnit,
+    Window = Window,
     Source = Source,
     EventSource = EventSource,
     EntitySource = EntitySource,
@@ -788,4 +820,13 @@ ttypes = struct(
     MetaData = MetaData,
     StagingQuery = StagingQuery,
     JoinPart = _ttypes_join_part,
+)
+
+# `from ai.chronon import utils` then `utils.get_join_output_table_name(...)`.
+utils = struct(
+    get_staging_query_output_table_name = get_staging_query_output_table_name,
+    get_join_output_table_name = get_join_output_table_name,
+    group_by_output_table_name = group_by_output_table_name,
+    log_table_name = log_table_name,
+    sanitize = sanitize,
 )

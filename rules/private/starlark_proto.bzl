@@ -172,6 +172,7 @@ SCHEMA = {
         ("tags", "json_fields"),
         ("k", "double"),
         ("percentiles", "*double"),
+        ("raw", "bool"),
     ],
     "ExternalSourceHelper": [
         ("name", "string"),

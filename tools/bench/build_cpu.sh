@@ -10,7 +10,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'for d in "$tmp"/src-*; do git -C "$ROOT" worktree remove --force "$d" 2>/dev/null || true; done; rm -rf "$tmp"' EXIT
 echo "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "bazel: $(bazel --version 2>/dev/null)"
+echo "bazel: $(dpkg-query -W -f='${Version}' bazel-bootstrap 2>/dev/null || bazel --version)"
 echo
 echo "| commit | user s | sys s | wall s | actions | compile actions |"
 echo "|---|---|---|---|---|---|"

@@ -25,9 +25,9 @@ forbidden=(
   "common forbidden_common_to_compiler //chronon/compiler"
   "production forbidden_production_to_plan //chronon/plan"
   "production forbidden_production_to_compiler //chronon/compiler"
-  "plan forbidden_plan_to_group_by //chronon/compiler:group_by"
+  "plan forbidden_plan_to_concepts //chronon/compiler:concepts"
   "import forbidden_import_to_production //chronon/production:production_tree"
-  "import forbidden_import_to_compile_context //chronon/compiler:compile_context"
+  "import forbidden_import_to_concepts //chronon/compiler:concepts"
   "fix forbidden_fix_to_compiler //chronon/compiler"
 )
 # Allowed: the arrows docs/layout.md draws.

@@ -1,0 +1,15 @@
+// The importer library as one translation unit (see the `importer` target in BUILD for why): each file below keeps
+// its own part of the import.
+#include "chronon/import/import_helpers.cc"
+#include "chronon/import/json_to_proto.cc"
+#include "chronon/import/textproto_writer.cc"
+#include "chronon/import/source_import.cc"
+#include "chronon/import/team_metadata_import.cc"
+#include "chronon/import/group_by_import.cc"
+#include "chronon/import/join_import.cc"
+#include "chronon/import/staging_query_import.cc"
+#include "chronon/import/import_load.cc"
+#include "chronon/import/import_share_sources.cc"
+#include "chronon/import/import_generate.cc"
+#include "chronon/import/import_round_trip.cc"
+#include "chronon/import/importer.cc"

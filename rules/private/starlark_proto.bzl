@@ -383,7 +383,7 @@ def _checked(where, arg, spec, value):
         if not _fits(code, what, base, value):
             _bad(where, arg, kind, value)
         return value
-    if type(value) != "list" and type(value) != "tuple":
+    if type(value) not in ("list", "tuple"):
         _bad(where, arg, kind, value)
     if code == 0:
         bad = [item for item in value if type(item) != what]
@@ -415,7 +415,7 @@ def message(where, message_type, args):
     for field, entry in args.items():
         if entry == None:
             continue
-        if type(entry) == "struct" and hasattr(entry, "_arg"):
+        if hasattr(entry, "_arg"):
             arg, value = entry._arg, entry.value
             if value == None:
                 continue

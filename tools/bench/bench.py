@@ -826,10 +826,10 @@ def main():
     if unknown:
         sys.exit(f"bench: unknown case(s) {unknown}; the cases are {', '.join(CASES)}")
 
-    edits = [c for c in cases if c in ("edit", "update-edit", "update-fill", "update-noop", "compiler")]
+    edits = [c for c in cases if c in ("edit", "update-edit", "compiler")]
     if opts.form != "textproto" and edits and not opts.forms:
-        sys.exit(f"bench: the cases {','.join(edits)} edit or read the textproto form; with --form={opts.form} run "
-                 "cold, cold-load, noop, cache or ci")
+        sys.exit(f"bench: the cases {','.join(edits)} edit or read the textproto form; with --form={opts.form} run the "
+                 "others")
     if opts.disk_cache:
         extra_build_flags.append(f"--disk_cache={opts.disk_cache}")
     machine()

@@ -380,6 +380,34 @@ def Aggregation(
         "helper": helper,
     })
 
+def _thrift_aggregation(
+        inputColumn = None,
+        operation = None,
+        argMap = None,
+        windows = None,
+        buckets = None,
+        elementWise = None,
+        **unknown):
+    """ai.chronon.api.ttypes.Aggregation: the thrift struct itself, not the Aggregation() helper.
+
+    `operation` is a plain enum value (ttypes.Operation.LAST_K, its k in `argMap = {"k": "10"}`), nothing is
+    defaulted, and compile.py writes no empty argMap for it: the compiler's `helper { raw: true }`.
+    """
+    _check_unknown("ttypes.Aggregation", unknown, ["inputColumn", "operation", "argMap", "windows", "buckets", "elementWise"])
+    if operation != None and type(operation) != "string":
+        fail("ttypes.Aggregation: argument 'operation' must be a ttypes.Operation (e.g. ttypes.Operation.SUM), got {}".format(
+            _type_of(operation),
+        ))
+    return _message("ttypes.Aggregation", "Aggregation", {
+        "input_column": _a("inputColumn", inputColumn),
+        "operation": operation,
+        "arg_map": _a("argMap", argMap),
+        "windows": windows,
+        "buckets": buckets,
+        "element_wise": _a("elementWise", elementWise),
+        "helper": _message("ttypes.Aggregation", "AggregationHelper", {"raw": True}),
+    })
+
 def Aggregations(**agg_dict):
     """ai.chronon.group_by.Aggregations: each Aggregation's input column defaults to its keyword."""
     result = []
@@ -502,6 +530,25 @@ def JoinPart(group_by, key_mapping = None, prefix = None, tags = None, **unknown
         "prefix": prefix,
         "helper": helper,
     })
+
+def imported_by_name(group_by):
+    """A GroupBy of another module that this Join's module imports by name (`from group_bys.team.m import v1`).
+
+    compile.py embeds such a GroupBy with the Join's team; reached through its module (`m.v1`, written as the plain
+    label) it keeps its own. `JoinPart(group_by = imported_by_name("//group_bys/team:m.v1"))` writes
+    `group_by { ref: "//group_bys/team:m.v1" imported_by_name: true }` (docs/cookbook.md, "A GroupBy of another team
+    in a Join"). The porting tool writes it for every GroupBy a Join's module imports by name.
+    """
+    if type(group_by) != "string":
+        if hasattr(group_by, "_chronon_type"):
+            _label_hint("imported_by_name", "group_by", group_by, "GroupBy", "//group_bys/team:module.v1")
+        fail("imported_by_name: the argument must be the label of a chronon_group_by, got " + _type_of(group_by))
+    return _message("imported_by_name", "GroupBy", {"ref": group_by, "imported_by_name": True})
+
+def _ttypes_join_part(groupBy = None, keyMapping = None, prefix = None, **unknown):
+    """ai.chronon.api.ttypes.JoinPart (thrift's camelCase): the same as JoinPart(group_by, key_mapping, prefix)."""
+    _check_unknown("ttypes.JoinPart", unknown, ["groupBy", "keyMapping", "prefix"])
+    return JoinPart(groupBy, key_mapping = keyMapping, prefix = prefix)
 
 def _tdata(kind, params = None, name = None):
     return struct(_chronon_type = "TDataType", kind = kind, params = params, name = name) if params != None else struct(_chronon_type = "TDataType", kind = kind)
@@ -712,6 +759,8 @@ def _sanitize(name):
     return "".join(out)
 
 def _chronon_name_of(where, label, folder):
+    if _is(label, "GroupBy") and getattr(label, "imported_by_name", None) and hasattr(label, "ref"):
+        label = label.ref
     if type(label) != "string":
         if hasattr(label, "_chronon_type"):
             _label_hint(where, "obj", label, label._chronon_type, "//{}/team:module.v1".format(folder))
@@ -766,10 +815,24 @@ def to_textproto(value):
 
 # `from ai.chronon.api import ttypes` then `ttypes.Source(...)`.
 ttypes = struct(
+    Aggregation = _thrift_aggregation,
+    Operation = _enum("Operation"),
+    TimeUnit = TimeUnit,
+    Window = Window,
     Source = Source,
     EventSource = EventSource,
     EntitySource = EntitySource,
     JoinSource = JoinSource,
     MetaData = MetaData,
     StagingQuery = StagingQuery,
+    JoinPart = _ttypes_join_part,
+)
+
+# `from ai.chronon import utils` then `utils.get_join_output_table_name(...)`.
+utils = struct(
+    get_staging_query_output_table_name = get_staging_query_output_table_name,
+    get_join_output_table_name = get_join_output_table_name,
+    group_by_output_table_name = group_by_output_table_name,
+    log_table_name = log_table_name,
+    sanitize = sanitize,
 )

@@ -57,7 +57,7 @@ record fuzz_test "$fuzz_status" "$((SECONDS - fuzz_start)) s, beside the integra
 
 # Shut down the Bazel servers (and with them their persistent workers) of the in-tree workspaces the suite used;
 # the integration tests shut down those of their scratch workspaces themselves.
-for w in . examples tests/sample tests/broken tests/errors tests/cookbook tests/starlark_seed tests/starlark_sample tests/starlark_errors; do
+for w in . examples tests/sample tests/broken tests/errors tests/cookbook tests/starlark_seed tests/starlark_sample tests/starlark_errors tests/starlark_cookbook; do
   [[ -f $w/WORKSPACE ]] && (cd "$w" && bazel shutdown 2>/dev/null) || true
 done
 

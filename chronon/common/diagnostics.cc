@@ -33,6 +33,13 @@ std::string Diagnostics::Format() const {
                     d.severity == Severity::kError ? "error" : "warning", ": ", message, " [", d.id, "]\n");
   }
   if (!diagnostics_.empty() && !label_.empty()) absl::StrAppend(&out, "  in target ", label_, "\n");
+  if (!diagnostics_.empty() && !origin_.empty()) {
+    std::string origin = origin_;
+    for (char& c : origin) {
+      if (c == '\n') c = ' ';
+    }
+    absl::StrAppend(&out, "  ", origin, "\n");
+  }
   return out;
 }
 

@@ -39,13 +39,18 @@ class Diagnostics {
   const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
   const std::string& path() const { return path_; }
   const std::string& label() const { return label_; }
+  // Where the definition was written, when the file compiled was generated from it (chronon_module: the value, its
+  // .bzl and the BUILD call); printed after the label.
+  void set_origin(std::string origin) { origin_ = std::move(origin); }
 
-  // Every diagnostic as `path:line:col: error: message [id]`, then `  in target <label>` once.
+  // Every diagnostic as `path:line:col: error: message [id]`, then `  in target <label>` once, then
+  // `  <origin>` when there is one.
   std::string Format() const;
 
  private:
   std::string path_;
   std::string label_;
+  std::string origin_;
   std::vector<Diagnostic> diagnostics_;
   int error_count_ = 0;
 };

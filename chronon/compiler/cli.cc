@@ -57,14 +57,14 @@ int Usage(const std::string& problem, std::string* messages) {
   *messages +=
       "chronon_compiler: error: " + problem +
       "\nusage: chronon_compiler --kind=source|group_by|join|staging_query --label=//pkg:target "
-      "[--name=team.name] [--workspace=NAME] --src=FILE [--teams=teams.json] [--dep=SUMMARY]... [--out_conf=FILE] "
-      "--out_summary=FILE\n";
+      "[--name=team.name] [--workspace=NAME] [--origin=TEXT] --src=FILE [--teams=teams.json] [--dep=SUMMARY]... "
+      "[--out_conf=FILE] --out_summary=FILE\n";
   return 2;
 }
 
 int RunCompileOrThrow(const std::vector<std::string>& args, std::string* messages, std::string* out_conf,
                       std::string* out_summary) {
-  std::string kind, src, teams;
+  std::string kind, src, teams, origin;
   CompileInput input;
   std::vector<std::string> dep_paths;
   // Parsed by hand, not with Abseil's flags library, because the persistent worker (worker.h) parses one argument
@@ -86,6 +86,8 @@ int RunCompileOrThrow(const std::vector<std::string>& args, std::string* message
       input.name = value;
     else if (flag == "--workspace")
       input.workspace = value;
+    else if (flag == "--origin")
+      origin = value;
     else if (flag == "--src")
       src = value;
     else if (flag == "--teams")
@@ -114,6 +116,7 @@ int RunCompileOrThrow(const std::vector<std::string>& args, std::string* message
   RemoveOutput(*out_summary);
 
   Diagnostics diags(src, input.label);
+  diags.set_origin(origin);
   if (!ReadFile(src, &input.src_text)) {
     *messages += src + ":1:1: error: cannot read the file [" + kUnreadable + "]\n";
     return 1;

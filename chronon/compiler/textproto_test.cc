@@ -35,6 +35,20 @@ TEST(ParseTextprotoTest, UnknownFieldHasItsOwnId) {
             "  in target //a:b\n");
 }
 
+TEST(ParseTextprotoTest, OriginFollowsTheTarget) {
+  // A generated textproto (chronon_module) names where it was written from after the target.
+  Diagnostics diags("a.generated.textproto", "//a:b");
+  diags.set_origin("from the value `v1` of //a:m.bzl, written by chronon_module(name = \"m\", v1 = ...) in //a:BUILD");
+  api::GroupBy group_by;
+  ParseInfoTree tree;
+  EXPECT_FALSE(ParseTextproto("keys: \"user\"\n", &group_by, &tree, &diags));
+  const std::string out = diags.Format();
+  EXPECT_NE(out.find("\n  in target //a:b\n  from the value `v1` of //a:m.bzl, written by chronon_module(name = "
+                     "\"m\", v1 = ...) in //a:BUILD\n"),
+            std::string::npos)
+      << out;
+}
+
 // Every diagnostic of parsing `text` as a GroupBy, formatted.
 std::string ParseGroupBy(const std::string& text, bool* ok = nullptr) {
   Diagnostics diags("a.textproto", "//a:b");

@@ -80,6 +80,8 @@ def _compile_impl(ctx, kind):
     args.add(str(ctx.label), format = "--label=%s")
     args.add(ctx.workspace_name, format = "--workspace=%s")
     args.add(ctx.file.src, format = "--src=%s")
+    if ctx.attr.origin:
+        args.add(ctx.attr.origin, format = "--origin=%s")
     inputs = [ctx.file.src]
     infos = [dep[ChrononInfo] for dep in ctx.attr.deps]
     args.add_all(infos, map_each = _summary_path, format_each = "--dep=%s")
@@ -144,6 +146,10 @@ def _attrs(deps_doc, with_teams = True):
         "deps": attr.label_list(
             providers = [ChrononInfo],
             doc = deps_doc,
+        ),
+        "origin": attr.string(
+            doc = "Where `src` was written from, when it is generated (chronon_module sets it: the value, its " +
+                  ".bzl and the BUILD call); the compiler's messages end with it.",
         ),
     }
     if with_teams:

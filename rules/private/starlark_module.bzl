@@ -85,7 +85,18 @@ def chronon_module(name, teams = None, visibility = None, testonly = None, **val
             visibility = visibility,
             testonly = testonly,
         )
-        kwargs = {"visibility": visibility}
+
+        # For the compiler's messages. Not the call's line (Bazel's own ERROR line names it): the compile action
+        # would run again whenever a line is added above the call.
+        origin = "from the value `{}` of //{}:{}.bzl, written by chronon_module(name = \"{}\", {} = ...) in //{}:BUILD".format(
+            var,
+            package,
+            name,
+            name,
+            var,
+            package,
+        )
+        kwargs = {"visibility": visibility, "origin": origin}
         if testonly != None:
             kwargs["testonly"] = testonly
         if kind != "Source" and teams != None:

@@ -103,6 +103,7 @@ SCHEMA = {
         ("is_incremental", "bool"),
         ("ref", "label"),
         ("helper", "msg:GroupByHelper"),
+        ("imported_by_name", "bool"),
     ],
     "JoinPart": [
         ("group_by", "msg:GroupBy"),
@@ -171,6 +172,7 @@ SCHEMA = {
         ("tags", "json_fields"),
         ("k", "double"),
         ("percentiles", "*double"),
+        ("raw", "bool"),
     ],
     "ExternalSourceHelper": [
         ("name", "string"),

@@ -3,11 +3,15 @@
 # tests/cookbook/ and every file there is shown; the workspace builds; and the table-name recipes agree with the
 # compiler: a GroupBy naming a staging query's table by hand compiles to the same source and dependency as one using
 # `staging_query:`, and the join-table recipe names the table of the built join.
+# The Starlark form of the recipes (tests/starlark_cookbook, //chronon:python.bzl; each .bzl shown in the doc too)
+# builds, and each of its definitions compiles to the same engine JSON as the textproto form, byte for byte; only the
+# definitions listed in `textproto_only` below have no Starlark form.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 ws=$ROOT/tests/cookbook
-trap '(cd "$ws" && bazel shutdown 2>/dev/null) || true' EXIT
+star=$ROOT/tests/starlark_cookbook
+trap '(cd "$ws" && bazel shutdown 2>/dev/null) || true; (cd "$star" && bazel shutdown 2>/dev/null) || true' EXIT
 
 python3 - "$ROOT" <<'PY'
 import os, re, sys
@@ -29,6 +33,8 @@ for page in ["docs/cookbook.md", "docs/helpers.md"]:
 shown = {path for path, _ in blocks}
 files = {os.path.relpath(os.path.join(d, n), root) for d, _, ns in os.walk(os.path.join(root, "tests/cookbook"))
          for n in ns if n.endswith(".textproto")}
+files |= {os.path.relpath(os.path.join(d, n), root) for d, _, ns in os.walk(os.path.join(root, "tests/starlark_cookbook"))
+          for n in ns if n.endswith(".bzl")}
 if files - shown:
     sys.exit(f"FAIL: not shown in docs/cookbook.md or docs/helpers.md: {sorted(files - shown)}")
 print(f"cookbook, helpers: {len(blocks)} blocks identical to their files, every file shown")
@@ -61,3 +67,19 @@ if sql != "\nSELECT user_id,\tspend   \nFROM payments.daily\n":
 print("cookbook: the SQL recipe keeps tabs and trailing spaces")
 PY
 echo "cookbook: every recipe builds"
+
+# The Starlark form: every definition of the textproto form but those below, byte-identical.
+# helpers.v1 (group_bys and joins): docs/helpers.md's field reference, not a recipe.
+textproto_only="group_bys/cookbook/production/group_bys/cookbook/helpers.v1
+joins/cookbook/production/joins/cookbook/helpers.v1"
+bazel_in "$star" build //... 2>&1 | tail -n 1
+star_bin=$(cd "$star" && bazel info bazel-bin 2>/dev/null)
+same=0
+while IFS= read -r rel; do
+  grep -qxF "$rel" <<<"$textproto_only" && continue
+  [[ -f $star_bin/$rel ]] || fail "the Starlark cookbook did not build $rel"
+  cmp "$bin/$rel" "$star_bin/$rel" || fail "the Starlark form of $rel compiles differently from the textproto form"
+  same=$((same + 1))
+done < <(cd "$bin" && find . -path '*/production/*' \( -type f -o -type l \) | sed 's#^\./##' | sort)
+((same >= 20)) || fail "only $same Starlark recipes compared"
+echo "cookbook: $same Starlark recipes compile to the same engine JSON as their textproto form"

@@ -2,9 +2,11 @@
 # The Starlark form of Chronon's Python API (//chronon:python.bzl, docs/starlark.md):
 # 1. tests/starlark_seed (the seed example's Python, ported by changing its imports) builds byte-identical to
 #    compile.py's goldens (tests/goldens/seed/expected), and its generated textproto reads as written (enum names).
-#    tests/starlark_sample (15 objects of tests/sample, from Chronon's sample Python) likewise.
+#    tests/starlark_sample (all 49 of tests/sample's goldens, from Chronon's sample Python) likewise.
 # 2. Each tests/starlark_errors/cases/<case> fails to load with its message (expected.txt, one substring a line),
 #    naming the user's file and the line marked `# <- error`.
+# 3. Each tests/starlark_errors/compile/<case> loads but the compiler rejects it: its message names the object, the
+#    module .bzl and the BUILD call.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -32,24 +34,15 @@ grep -qx '//group_bys/example_team:example_group_by.v0' <<<"$deps" || fail "the 
 echo "starlark seed: generated textproto has enum names and a header; deps derived"
 (cd "$seed" && bazel shutdown 2>/dev/null) || true
 
-# tests/starlark_sample: 15 of tests/sample's objects (StagingQuery/MetaData, ttypes sources, a staging query's table
-# name, tags, APPROX_PERCENTILE(k=), **kwargs, derivations, external and contextual parts, a label part with an
-# inline GroupBy, additional_args/env, bootstrap parts, bootstrap_from_log, join part tags, check_consistency,
-# offline_schedule, env), each byte-identical to compile.py's output.
+# tests/starlark_sample: all of tests/sample, written in Starlark from Chronon's sample Python (thrift ttypes and
+# MetaData, a staging query's and a GroupBy's table names, tags, APPROX_PERCENTILE(k=), **kwargs, derivations built
+# by comprehensions, external and contextual parts, label parts with inline GroupBys, bootstrap parts, a JoinSource
+# chained on a Join of the same module, raw ttypes.Aggregation, a value re-exported from another module, ...): every
+# one of compile.py's 49 sample goldens must be built, byte-identical.
 sample=$ROOT/tests/starlark_sample
 bazel_in "$sample" build //... 2>&1 | tail -n 3
 bin=$(cd "$sample" && bazel info bazel-bin 2>/dev/null)
-count=0
-while IFS= read -r rel; do
-  rel=${rel#./}
-  if ! cmp "$GOLDENS/sample/expected/$rel" "$bin/production/$rel"; then
-    diff <(cat "$GOLDENS/sample/expected/$rel"; echo) <(cat "$bin/production/$rel"; echo) | head -n 20
-    fail "$rel (Starlark) differs from compile.py's output"
-  fi
-  count=$((count + 1))
-done < <(cd "$bin/production" && find . \( -type f -o -type l \) | sort)
-[[ $count -eq 15 ]] || fail "tests/starlark_sample built $count confs, not 15"
-echo "starlark sample: $count/15 identical to compile.py's output"
+compare_goldens "starlark sample" "$GOLDENS/sample/expected" "$bin/production" 49
 # A source shared as a chronon_source target and named by label: a ref, and a derived dep.
 deps=$(cd "$sample" && bazel query 'deps(//group_bys/sample_team:entity_sample_group_by_from_module.v1, 1)' 2>/dev/null)
 grep -qx '//sources:test_sources.entity_source' <<<"$deps" || fail "the GroupBy's deps lack the source it names"
@@ -75,6 +68,24 @@ for dir in "$errors"/cases/*/; do
   done <"$dir/expected.txt"
   cases=$((cases + 1))
 done
-(cd "$errors" && bazel shutdown 2>/dev/null) || true
 [[ $cases -ge 10 ]] || fail "only $cases error cases ran"
 echo "starlark errors: $cases/$cases fail at the user's line with their message"
+
+# Each tests/starlark_errors/compile/<case> loads, and the compiler rejects the definition it generates: the message
+# must name the generated file's line, the target (the object), and the value, its module .bzl and the BUILD call
+# that wrote it (expected.txt: lines the output must contain, whole).
+compiled=0
+for dir in "$errors"/compile/*/; do
+  name=$(basename "$dir")
+  if bazel_in "$errors" build "//compile/$name/..." >"$log" 2>&1; then
+    fail "compile/$name: built without an error"
+  fi
+  while IFS= read -r expected; do
+    [[ -z $expected ]] && continue
+    grep -qF -- "$expected" "$log" || { cat "$log"; fail "compile/$name: the compiler's message lacks: $expected"; }
+  done <"$dir/expected.txt"
+  compiled=$((compiled + 1))
+done
+(cd "$errors" && bazel shutdown 2>/dev/null) || true
+[[ $compiled -ge 1 ]] || fail "no compile error case ran"
+echo "starlark compile errors: $compiled/$compiled name the object, the module .bzl and the BUILD call"

@@ -10,7 +10,7 @@ if [[ ! -d $SHARED/goldens ]]; then
   exit 0
 fi
 count=0
-for rel in seed/expected sample/expected; do
+for rel in seed/expected seed/python sample/expected; do
   [[ -d $SHARED/goldens/$rel ]] || fail "$SHARED/goldens/$rel is missing"
   [[ -d $GOLDENS/$rel ]] || fail "$GOLDENS/$rel is missing"
   diff -r "$SHARED/goldens/$rel" "$GOLDENS/$rel" || fail "tests/goldens/$rel differs from $SHARED/goldens/$rel"

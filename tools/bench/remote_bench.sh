@@ -12,7 +12,11 @@
 # log that were not remote cache hits. The workspace runs the release build's tools (tests/integration/lib.sh,
 # use_release_toolchain), as a release's users do. Prints min / median per case.
 #
-# Usage: tools/bench/remote_bench.sh [RUNS=3] [TEAMS=10 GBS=100 JOINS=20]
+# With PROFILE_DIR set, every build also writes a JSON profile there (`--profile --record_full_profiler_data`), and
+# the end of the run prints, per case, where each Chronon compile action's time went (tools/bench/profile_actions.py:
+# cache check, input upload, remote execution, output download, local execution).
+#
+# Usage: [PROFILE_DIR=dir] tools/bench/remote_bench.sh [RUNS=3] [TEAMS=10 GBS=100 JOINS=20]
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 source "$ROOT/tests/integration/lib.sh"
@@ -21,6 +25,7 @@ runs=${1:-3}
 teams=${2:-10}
 gbs=${3:-100}
 joins=${4:-20}
+if [[ -n ${PROFILE_DIR:-} ]]; then mkdir -p "$PROFILE_DIR" && PROFILE_DIR=$(cd "$PROFILE_DIR" && pwd); fi
 
 tmp=$(mktemp -d)
 repo=$tmp/repo
@@ -51,8 +56,11 @@ fresh() {
   local case=$1 ob=$tmp/ob start end
   shift
   rm -rf "$ob"
+  local profile=()
+  [[ -n ${PROFILE_DIR:-} ]] && profile=(--profile="$PROFILE_DIR/$case.json" --record_full_profiler_data)
   start=$(date +%s.%N)
-  (cd "$repo" && bazel --output_base="$ob" build --execution_log_json_file="$tmp/log" "$@" //... >"$tmp/out" 2>&1) ||
+  (cd "$repo" && bazel --output_base="$ob" build --execution_log_json_file="$tmp/log" "${profile[@]}" "$@" //... \
+    >"$tmp/out" 2>&1) ||
     { cat "$tmp/out" >&2; fail "$case: the build failed"; }
   end=$(date +%s.%N)
   (cd "$repo" && bazel --output_base="$ob" shutdown 2>/dev/null)
@@ -106,6 +114,13 @@ executed = sorted({"%s of %s" % (r[1], r[2]) for r in rows})
 print("| %s | %.2f s | %.2f s | %s |" % (sys.argv[1], min(secs), statistics.median(secs), ", ".join(executed)))
 PY
 done
+if [[ -n ${PROFILE_DIR:-} ]]; then
+  echo
+  echo "Per Chronon compile action, from the last run's profile of each case (ms):"
+  for c in grpc-cache http-cache local-cold remex-cold remex-warm; do
+    python3 "$ROOT/tools/bench/profile_actions.py" --label="$c" "$PROFILE_DIR/$c.json" || true
+  done
+fi
 # Where an HTTP cache miss comes from: nginx's answers to Bazel's uploads (PUT) and lookups (GET), by status.
 echo
 for method in PUT GET; do

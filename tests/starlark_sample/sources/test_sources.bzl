@@ -30,6 +30,20 @@ event_source = ttypes.Source(events=ttypes.EventSource(
     ),
 ))
 
+# Sample Event Source with topic for real-time/JoinSource streaming
+real_time_event_source = ttypes.Source(events=ttypes.EventSource(
+    table="sample_namespace.sample_table_group_by",
+    topic="sample_topic",
+    query=Query(
+        selects=select(
+            event="event_expr",
+            group_by_subject="group_by_expr",
+        ),
+        start_partition="2021-04-09",
+        time_column="ts",
+    ),
+))
+
 entity_source = ttypes.Source(entities=ttypes.EntitySource(
     snapshotTable="sample_table.sample_entity_snapshot",
     # hr partition is not necessary - just to demo that we support various
@@ -97,12 +111,27 @@ events_after_20210409 = ttypes.Source(events=ttypes.EventSource(
     ),
 ))
 
+# Sample Staging Query Event Source
+# Python: StagingQueryEventSource(staging_query=staging_query_view, ...) over
+# staging_queries/sample_team/sample_staging_query_view.py, which does not compile in Python (it puts a Query in
+# StagingQuery.query), so there is no target to name by label: its table is written as compile.py resolves it.
+staging_query_event_source = ttypes.Source(events=ttypes.EventSource(
+    table="sample_team.sample_staging_query_view",
+    query=Query(
+        selects=select("user_id", "session_length", "page_views"),
+        time_column="ts"  # Assuming there's a ts column in the view
+    ),
+    isCumulative=False
+))
+
 test_sources = struct(
     basic_event_source = basic_event_source,
     event_source = event_source,
+    real_time_event_source = real_time_event_source,
     entity_source = entity_source,
     batch_entity_source = batch_entity_source,
     staging_entities = staging_entities,
     events_until_20210409 = events_until_20210409,
     events_after_20210409 = events_after_20210409,
+    staging_query_event_source = staging_query_event_source,
 )

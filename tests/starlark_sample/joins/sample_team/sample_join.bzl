@@ -25,6 +25,12 @@ never = Join(
     sample_percent=100.0,
 )
 
+group_by_of_group_by = Join(
+    left=test_sources.staging_entities,
+    right_parts=[JoinPart(group_by="//group_bys/sample_team:sample_group_by_group_by.v1")],
+    output_namespace="sample_namespace",
+)
+
 consistency_check = Join(
     left=test_sources.staging_entities,
     right_parts=[JoinPart(group_by="//group_bys/sample_team:sample_group_by.v1", tags={"experimental": True})],

@@ -1,0 +1,5 @@
+load("@rules_chronon//chronon:python.bzl", "Aggregation", "GroupBy", "Operation")
+load("//sources:test_sources.bzl", "test_sources")
+
+v1 = GroupBy(sources=[test_sources.page_views], keys=["user"],
+    aggregations=[Aggregation(input_column="page", operation=Operation.COUNT)], online=False)

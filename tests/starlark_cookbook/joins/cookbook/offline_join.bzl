@@ -1,0 +1,5 @@
+load("@rules_chronon//chronon:python.bzl", "Join", "JoinPart")
+load("//sources:test_sources.bzl", "test_sources")
+
+# An offline Join (online unset) may use an offline GroupBy.
+v1 = Join(left=test_sources.page_views, right_parts=[JoinPart(group_by="//group_bys/cookbook:offline.v1")])

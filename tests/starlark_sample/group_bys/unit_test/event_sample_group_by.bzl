@@ -1,0 +1,19 @@
+load("//sources:test_sources.bzl", "test_sources")
+load("@rules_chronon//chronon:python.bzl",
+    "GroupBy",
+    "Aggregation",
+    "Operation",
+)
+
+
+v1 = GroupBy(
+    sources=test_sources.event_source,
+    keys=["group_by_subject"],
+    aggregations=[
+        Aggregation(
+            input_column="event",
+            operation=Operation.SUM
+        ),
+    ],
+    online=True,
+)

@@ -1,0 +1,23 @@
+load("//sources:test_sources.bzl", "test_sources")
+load("@rules_chronon//chronon:python.bzl", "Join", "JoinPart")
+
+
+v1 = Join(
+    left = test_sources.staging_entities,
+    right_parts=[
+        JoinPart(
+            group_by="//group_bys/sample_team:sample_group_by_from_module.v1",
+            key_mapping={'subject': 'group_by_subject'},
+        ),
+        JoinPart(
+            group_by="//group_bys/sample_team:entity_sample_group_by_from_module.v1",
+            key_mapping={'subject': 'group_by_subject'},
+        )
+    ],
+    additional_args={
+        'custom_arg': 'custom_value'
+    },
+    additional_env={
+        'custom_env': 'custom_env_value'
+    },
+)

@@ -327,9 +327,15 @@ Operation = struct(
     APPROX_PERCENTILE = _approx_percentile,
 )
 
+_TIME_UNITS = {name: True for name in _ENUMS["TimeUnit"]}
+
 def Window(length, timeUnit, **unknown):
     """ai.chronon.group_by.Window(length, timeUnit)."""
-    _check_unknown("Window", unknown, ["length", "timeUnit"])
+    if unknown:
+        _check_unknown("Window", unknown, ["length", "timeUnit"])
+    if type(length) == "int" and type(timeUnit) == "string" and timeUnit in _TIME_UNITS:
+        # The common case, checked without the general path (the most frequent helper: a window per aggregation).
+        return struct(_chronon_type = "Window", length = length, time_unit = timeUnit)
     return _message("Window", "Window", {"length": length, "time_unit": _a("timeUnit", timeUnit)})
 
 def _json_dict(where, arg, value):

@@ -52,6 +52,7 @@ def chronon_module(name, teams = None, visibility = None, testonly = None, **val
             repr(name),
             repr(name),
         ))
+    cache = {}
     for var, value in values.items():
         kind = getattr(value, "_chronon_type", None)
         if kind in ("EventSource", "EntitySource"):
@@ -62,7 +63,7 @@ def chronon_module(name, teams = None, visibility = None, testonly = None, **val
                   "Source values").format(repr(name), var, type_of(value)))
         macro_name, macro = _KINDS[kind]
         target = name + "." + var
-        encoded = encode(value)
+        encoded = encode(value, cache)
         header = [
             "# proto-file: chronon/api.proto",
             "# proto-message: chronon.api." + kind,

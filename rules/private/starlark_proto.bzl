@@ -244,8 +244,6 @@ ENUMS = {
     ],
 }
 
-_FIELD_TYPES = {message: {field: kind for field, kind in fields} for message, fields in SCHEMA.items()}
-
 # ----------------------------------------------------------------------------------------------------------------
 # Checking values as they are built (so that a mistake fails at the user's line, in the helper they called).
 
@@ -352,28 +350,55 @@ def _bad(where, arg, kind, value, index = None):
 
 _SCALAR_TYPES = {"string": "string", "label": "string", "bool": "bool", "int": "int"}
 
-def _fast_ok(base, value):
-    """True when `value` obviously fits `base` (the common cases, without the general checker's branches)."""
-    want = _SCALAR_TYPES.get(base)
-    if want != None:
-        return type(value) == want
+def _spec(kind):
+    """How `message` checks a field of type `kind`, decided once per field: (repeated, code, what, base, kind).
+
+    code 0: `type(value) == what`; 1: a message, `value._chronon_type == what`; 2: an enum, a string in dict `what`;
+    3: anything else, by _scalar_ok.
+    """
+    repeated = kind.startswith("*")
+    base = kind[1:] if repeated else kind
+    if base in _SCALAR_TYPES:
+        return (repeated, 0, _SCALAR_TYPES[base], base, kind)
     if base.startswith("msg:"):
-        return getattr(value, "_chronon_type", None) == base[4:]
+        return (repeated, 1, base[4:], base, kind)
+    if base.startswith("enum:"):
+        return (repeated, 2, {name: True for name in ENUMS[base[5:]]}, base, kind)
+    return (repeated, 3, None, base, kind)
+
+# message -> {field: _spec(kind)}
+_SPECS = {message: {field: _spec(kind) for field, kind in fields} for message, fields in SCHEMA.items()}
+
+def _fits(code, what, base, value):
+    if code == 0:
+        return type(value) == what
+    if code == 1:
+        return getattr(value, "_chronon_type", None) == what
+    if code == 2:
+        return type(value) == "string" and value in what
     return _scalar_ok(base, value)
+
+def _checked(where, arg, spec, value):
+    """`value` if it fits field `spec` (a list copy for a repeated field), else fails naming the helper and argument."""
+    repeated, code, what, base, kind = spec
+    if not repeated:
+        if not _fits(code, what, base, value):
+            _bad(where, arg, kind, value)
+        return value
+    if type(value) not in ("list", "tuple"):
+        _bad(where, arg, kind, value)
+    if code == 0:
+        bad = [item for item in value if type(item) != what]
+        if not bad:
+            return list(value)
+    for i, item in enumerate(value):
+        if not _fits(code, what, base, item):
+            _bad(where, arg, kind, item, i)
+    return list(value)
 
 def check(where, arg, kind, value):
     """Fails, naming the helper and its argument, unless `value` fits field type `kind`. Returns it (lists copied)."""
-    if kind.startswith("*"):
-        if type(value) not in ("list", "tuple"):
-            _bad(where, arg, kind, value)
-        base = kind[1:]
-        for i, item in enumerate(value):
-            if not _fast_ok(base, item):
-                _bad(where, arg, kind, item, i)
-        return list(value)
-    if not _fast_ok(kind, value):
-        _bad(where, arg, kind, value)
-    return value
+    return _checked(where, arg, _spec(kind), value)
 
 def arg(name, value):
     """A field value given under another argument name (for messages): `arg("keys", keys)` for key_columns."""
@@ -387,7 +412,7 @@ def message(where, message_type, args):
       message_type: the api.proto message.
       args: {field: arg(argument name, value)} or {field: value}.
     """
-    types = _FIELD_TYPES[message_type]
+    specs = _SPECS[message_type]
     fields = {}
     for field, entry in args.items():
         if entry == None:
@@ -398,7 +423,15 @@ def message(where, message_type, args):
                 continue
         else:
             arg, value = field, entry
-        fields[field] = check(where, arg, types[field], value)
+        repeated, code, what, base, kind = specs[field]
+        if repeated:
+            fields[field] = _checked(where, arg, specs[field], value)
+        elif code == 0 and type(value) == what:
+            fields[field] = value
+        elif _fits(code, what, base, value):
+            fields[field] = value
+        else:
+            _bad(where, arg, kind, value)
     return struct(_chronon_type = message_type, **fields)
 
 def did_you_mean(name, candidates):
@@ -437,19 +470,9 @@ def check_unknown(where, unknown, known):
 
 def quote(s):
     """A textproto string literal."""
-    s = s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    if "\\" in s or "\"" in s or "\n" in s or "\r" in s or "\t" in s:
+        s = s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
     return "\"" + s + "\""
-
-def _scalar_text(base, value):
-    if base == "string" or base == "label":
-        return quote(value)
-    if base == "bool":
-        return "true" if value else "false"
-    if base == "int" or base == "double":
-        return str(value)
-    if base.startswith("enum:"):
-        return value
-    fail("internal: not a scalar: " + base)
 
 def _json_items(indent, key_line, value):
     """The stack items that write a JsonField (key_line set) or JsonValue member for `value`, in order."""
@@ -486,30 +509,69 @@ def _json_items(indent, key_line, value):
         return items
     fail("{} is not a JSON value (dict, list, string, number, bool or None)".format(type_of(value)))
 
+# Field codes of the encoder: scalars 10 string, 11 bool, 12 number, 13 enum; 1 message, 2 label, 3 map, 4 map_map,
+# 5 map_list, 6 json_fields, 7 json_value.
+_SCALAR_CODES = {"string": 10, "bool": 11, "int": 12, "double": 12}
+
 def _code(base):
     if base.startswith("msg:"):
         return 1
-    return {"label": 2, "map": 3, "map_map": 4, "map_list": 5, "json_fields": 6, "json_value": 7}.get(base, 0)
+    if base.startswith("enum:"):
+        return 13
+    if base in _SCALAR_CODES:
+        return _SCALAR_CODES[base]
+    return {"label": 2, "map": 3, "map_map": 4, "map_list": 5, "json_fields": 6, "json_value": 7}[base]
 
-# message -> [(field, repeated, base, code)]; code 0 scalar, 1 message, 2 label, 3-5 maps, 6-7 JSON.
+# message -> [(field, repeated, code, field + ": ")], in api.proto's order.
 _PARSED = {
-    message: [(field, kind.startswith("*"), kind.lstrip("*"), _code(kind.lstrip("*"))) for field, kind in fields]
+    message: [(field, kind.startswith("*"), _code(kind.lstrip("*")), field + ": ") for field, kind in fields]
     for message, fields in SCHEMA.items()
 }
 
+# Messages of scalar fields only (Window): always hashable, and written on one line when small; encode() writes
+# each distinct value once per chronon_module call (a shared window list is written for every aggregation).
+_LEAVES = {
+    message: True
+    for message, fields in _PARSED.items()
+    if not [f for f in fields if f[1] or f[2] < 10]
+}
+
+def _scalar_text(code, value):
+    if code == 10:
+        return quote(value)
+    if code == 13:
+        return value
+    if code == 11:
+        return "true" if value else "false"
+    return str(value)
+
 def _items(value):
-    """The set fields of message `value` in api.proto's order, repeated fields expanded: [(field, base, code, v)]."""
+    """The set fields of message `value` in api.proto's order, repeated fields expanded: [(field, code, v, prefix)]."""
     out = []
-    for field, repeated, base, code in _PARSED[value._chronon_type]:
+    for field, repeated, code, prefix in _PARSED[value._chronon_type]:
         v = getattr(value, field, None)
         if v == None:
             continue
         if repeated:
             for x in v:
-                out.append((field, base, code, x))
+                out.append((field, code, x, prefix))
         else:
-            out.append((field, base, code, v))
+            out.append((field, code, v, prefix))
     return out
+
+def _one_line(child):
+    """` { a: 1 b: 2 }` for a message whose set fields are at most 3 scalars (as written by hand), ` {}` for an
+    empty one, else None."""
+    if not child:
+        return " {}"
+    if len(child) > 3:
+        return None
+    parts = []
+    for c in child:
+        if c[1] < 10:
+            return None
+        parts.append(c[3] + _scalar_text(c[1], c[2]))
+    return " { " + " ".join(parts) + " }"
 
 def _json_lines(lines, indent, key_line, value):
     """Appends the lines of a JsonField (key_line set) or JsonValue body for `value`: an explicit stack."""
@@ -523,15 +585,21 @@ def _json_lines(lines, indent, key_line, value):
         else:
             stack.extend(reversed(_json_items(item[1], item[2], item[3])))
 
-def encode(value):
+def encode(value, cache = None):
     """Textproto of message `value`, and the labels (refs, staging queries) it names, in order, once each.
 
     Starlark has neither recursion nor while loops: a bounded loop over a stack of frames, one per open message
-    (its items, the position reached, its indentation).
+    (its items, the position reached, its indentation). The labels are collected as the fields are written.
+
+    Args:
+      value: a message.
+      cache: a dict shared by the calls for one package, or None: the one-line text of each distinct leaf message.
 
     Returns:
       struct(text, labels).
     """
+    if cache == None:
+        cache = {}
     lines = []
     labels = []
     seen = {}
@@ -542,17 +610,28 @@ def encode(value):
         items, position, pad = frames[-1]
         descended = False
         for j in range(position[0], len(items)):
-            field, base, code, v = items[j]
-            if code == 0:
-                lines.append(pad + field + ": " + _scalar_text(base, v))
+            field, code, v, prefix = items[j]
+            if code >= 10:
+                if code == 10:
+                    lines.append(pad + prefix + quote(v))
+                elif code == 13:
+                    lines.append(pad + prefix + v)
+                else:
+                    lines.append(pad + prefix + _scalar_text(code, v))
             elif code == 1:
+                if v._chronon_type in _LEAVES:
+                    line = cache.get(v)
+                    if line == None:
+                        child = _items(v)
+                        line = _one_line(child) or ""
+                        cache[v] = line
+                    if line:
+                        lines.append(pad + field + line)
+                        continue
                 child = _items(v)
-                if not child:
-                    lines.append(pad + field + " {}")
-                    continue
-                if len(child) <= 3 and not [c for c in child if c[2] != 0]:
-                    # A small message of scalars on one line, as written by hand: `windows { length: 7 time_unit: DAYS }`.
-                    lines.append(pad + field + " { " + " ".join([c[0] + ": " + _scalar_text(c[1], c[3]) for c in child]) + " }")
+                line = _one_line(child)
+                if line != None:
+                    lines.append(pad + field + line)
                     continue
                 lines.append(pad + field + " {")
                 position[0] = j + 1
@@ -563,7 +642,7 @@ def encode(value):
                 if v not in seen:
                     seen[v] = True
                     labels.append(v)
-                lines.append(pad + field + ": " + quote(v))
+                lines.append(pad + prefix + quote(v))
             elif code == 3:
                 for k, val in v.items():
                     lines.append(pad + field + " { key: " + quote(k) + " value: " + quote(val) + " }")

@@ -3,11 +3,13 @@
 
 Usage: tools/bench/bench.py [--teams 10] [--gbs 100] [--joins 20] [--runs 5] [--dir DIR] [--cases A,B,...]
                             [--compile_py CHRONON_CHECKOUT [--python /usr/bin/python3] [--py_repo_gen PATH]]
-                            [--rules PATH]
+                            [--rules PATH] [--forms textproto,starlark --cases cold,cold-load]
 
 Cases of the build (each run is timed as the wall time of one `bazel build //:production` client call):
   cold      server up and the compiler built, but every Chronon output deleted and the analysis cache discarded
             (a new --define value); no disk or remote cache. Every ChrononCompile action runs.
+  cold-load as cold, and a comment appended to every BUILD and .bzl file of the repo first, so that every package
+            is loaded again (for the Starlark form, every value evaluated and written as textproto).
   noop      the same build again.
   edit      one GroupBy's textproto changed (a window length toggled) and rebuilt; also counts the actions run.
   cache     `bazel clean`, then a build against a warm HTTP cache (nginx WebDAV on loopback); counts executed actions.
@@ -42,6 +44,9 @@ timed after each cold build, pair by pair, up to --compile_py_max_teams teams; a
 --compile_py_timeout seconds, and extrapolated (a power law through the measured sizes) when it does not finish.
 --plot writes a PNG (matplotlib, Debian's python3-matplotlib): time against object count, ours and compile.py's;
 --table writes the markdown table.
+--forms textproto,starlark: the repo in each form (gen_repo.py --form), one workspace (and Bazel server) each; the
+cold and cold-load builds alternate between the forms, run by run, and each form's medians are printed with its ratio
+to the first form's, per run.
 Not a test: nothing is asserted (the update cases only report whether the two production/ trees have the same
 bytes); the machine is shared, so read ratios within one run and repeat.
 """
@@ -534,13 +539,74 @@ def server_heap_mb(ws):
     return int(m.group(1)) if m else float("nan")
 
 
-def generate(ws, opts, teams):
+def generate(ws, opts, teams, form="textproto"):
     """The bench repo at TEAMS teams in WS, replacing a previous size's, if any (same WORKSPACE: the output base and
     the built compiler stay)."""
     for d in ("sources", "group_bys", "joins", "production"):
         shutil.rmtree(os.path.join(ws, d), ignore_errors=True)
     subprocess.run([sys.executable, os.path.join(HERE, "gen_repo.py"), ws, str(teams), str(opts.gbs),
-                    str(opts.joins), f"--rules={opts.rules}"], check=True)
+                    str(opts.joins), f"--rules={opts.rules}", f"--form={form}"], check=True)
+
+
+def touch_definitions(ws, tag):
+    """Appends a comment to every BUILD and .bzl file of the repo, so that the next build loads every package again
+    (for the Starlark form: evaluates and encodes every value)."""
+    for top in ("sources", "group_bys", "joins"):
+        for root, _, files in os.walk(os.path.join(ws, top)):
+            for name in files:
+                if name == "BUILD" or name.endswith(".bzl"):
+                    with open(os.path.join(root, name), "a") as f:
+                        f.write(f"# {tag}\n")
+    with open(os.path.join(ws, "BUILD"), "a") as f:
+        f.write(f"# {tag}\n")
+
+
+def compare_forms(opts, forms, cases):
+    """The cold builds of the repo written in each form (gen_repo.py --form), alternately, run by run."""
+    top = opts.dir or tempfile.mkdtemp(prefix="chronon_bench_forms_")
+    wss = {form: os.path.join(top, form) for form in forms}
+    kinds = [c for c in ("cold", "cold-load") if c in cases]
+    if not kinds:
+        sys.exit("bench: --forms compares the cases cold and cold-load")
+    print(f"repo: {opts.teams} teams x ({opts.gbs} GroupBys + {opts.joins} Joins + 5 sources), in each form "
+          f"under {top}; rules {opts.rules}; {opts.runs} runs; cases {','.join(kinds)}")
+    figures = {(form, kind): [] for form in forms for kind in kinds}
+    procs = {}
+    try:
+        for form in forms:
+            generate(wss[form], opts, opts.teams, form)
+            seed = [f"--disk_cache={opts.seed_disk_cache}"] if opts.seed_disk_cache else []
+            wall, _ = build(wss[form], *seed)
+            print(f"{form}: first build (starts the server, builds the compiler if not built yet): {wall:.1f} s")
+        for i in range(opts.runs):
+            for form in forms:
+                for kind in kinds:
+                    ws = wss[form]
+                    delete_outputs(ws)
+                    define_nonce[0] += 1
+                    if kind == "cold-load":
+                        touch_definitions(ws, f"bench run {i}")
+                    wall, err = build(ws)
+                    figures[(form, kind)].append(wall)
+                    procs[(form, kind)] = processes(err)
+            load = " ".join(open("/proc/loadavg").read().split()[:3])
+            print(f"  run {i + 1}: " + ", ".join(f"{form} {kind} {figures[(form, kind)][-1]:.2f} s"
+                                                 for form in forms for kind in kinds) + f"; load {load}", flush=True)
+    finally:
+        if not opts.dir:
+            for ws in wss.values():
+                bazel(ws, "clean", "--expunge", check=False)
+            shutil.rmtree(top, ignore_errors=True)
+    base = forms[0]
+    for kind in kinds:
+        print(f"{kind}:")
+        for form in forms:
+            line = f"  {form:10} {stats(figures[(form, kind)])}   ({procs[(form, kind)]})"
+            if form != base:
+                pairs = ", ".join(f"{b / a:.2f}" for a, b in zip(figures[(base, kind)], figures[(form, kind)]))
+                ratio = statistics.median(figures[(form, kind)]) / statistics.median(figures[(base, kind)])
+                line += f"; / {base}: {ratio:.2f} (medians), per run {pairs}"
+            print(line)
 
 
 def power_law(points):
@@ -715,7 +781,7 @@ def measure_ci(ws, runs):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-CASES = ("cold", "noop", "edit", "cache", "ci", "compiler", "update-fill", "update-noop", "update-edit")
+CASES = ("cold", "cold-load", "noop", "edit", "cache", "ci", "compiler", "update-fill", "update-noop", "update-edit")
 
 
 def main():
@@ -748,15 +814,28 @@ def main():
                         help="growth: seconds compile.py gets above --compile_py_max_teams")
     parser.add_argument("--table", default=None, help="growth: write the markdown table here")
     parser.add_argument("--plot", default=None, help="growth: write the PNG plot here")
+    parser.add_argument("--seed_disk_cache", default=None,
+                        help="--forms: a disk cache for the first, untimed build only (the compiler from it)")
+    parser.add_argument("--form", choices=("textproto", "starlark"), default="textproto",
+                        help="the form gen_repo.py writes the repo in (the edit cases need textproto)")
+    parser.add_argument("--forms", default=None,
+                        help="textproto,starlark: the cold and cold-load cases of the repo in each form, side by side")
     opts = parser.parse_args()
     cases = [c for c in opts.cases.split(",") if c]
     unknown = [c for c in cases if c not in CASES]
     if unknown:
         sys.exit(f"bench: unknown case(s) {unknown}; the cases are {', '.join(CASES)}")
 
+    edits = [c for c in cases if c in ("edit", "update-edit", "compiler")]
+    if opts.form != "textproto" and edits and not opts.forms:
+        sys.exit(f"bench: the cases {','.join(edits)} edit or read the textproto form; with --form={opts.form} run the "
+                 "others")
     if opts.disk_cache:
         extra_build_flags.append(f"--disk_cache={opts.disk_cache}")
     machine()
+    if opts.forms:
+        compare_forms(opts, [f for f in opts.forms.split(",") if f], cases)
+        return
     if opts.growth:
         py_tmp = tempfile.mkdtemp(prefix="chronon_bench_py_")
         try:
@@ -776,7 +855,7 @@ def main():
 
 
 def bench(ws, opts, cases, py_tmp):
-    generate(ws, opts, opts.teams)
+    generate(ws, opts, opts.teams, opts.form)
     n_objects = opts.teams * (5 + opts.gbs + opts.joins)
     print(f"repo: {ws}: {opts.teams} teams x ({opts.gbs} GroupBys + {opts.joins} Joins + 5 sources) = "
           f"{n_objects} targets; rules {opts.rules}; {opts.runs} runs per case; cases {','.join(cases)}")
@@ -798,6 +877,17 @@ def bench(ws, opts, cases, py_tmp):
             cold.append(wall)
             cold_procs = processes(err)
         print(f"cold full build:   {stats(cold)}   ({cold_procs})")
+
+    if "cold-load" in cases:
+        cold, cold_procs = [], None
+        for i in range(opts.runs):
+            delete_outputs(ws)
+            define_nonce[0] += 1
+            touch_definitions(ws, f"bench run {i}")
+            wall, err = build(ws)
+            cold.append(wall)
+            cold_procs = processes(err)
+        print(f"cold, every package loaded again: {stats(cold)}   ({cold_procs})")
 
     if "noop" in cases:
         noop = [build(ws)[0] for _ in range(opts.runs)]

@@ -116,12 +116,8 @@ def events(suffix, topic):
 '''
 
 
-def main():
-    args = [a for a in sys.argv[1:] if not a.startswith("--rules=")]
-    rules = next((a[len("--rules="):] for a in sys.argv[1:] if a.startswith("--rules=")), None)
-    out = args[0]
-    n = int(args[1]) if len(args) > 1 else 100
-    rules = rules or os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+def generate(out, n, rules):
+    """Writes the workspace: group_bys/tp (textproto) and group_bys/star (Starlark), N GroupBys each."""
     write(f"{out}/WORKSPACE", f'''local_repository(name = "rules_chronon", path = "{rules}")
 
 load("@rules_chronon//rules:repositories.bzl", "rules_chronon_dependencies", "rules_chronon_offline_dependencies",
@@ -145,6 +141,15 @@ rules_chronon_register_toolchains(compiler = "source")
     calls = ", ".join(f"v{i} = v{i}" for i in range(n))
     write(f"{out}/group_bys/star/BUILD", f'load("@rules_chronon//chronon:python.bzl", "chronon_module")\n'
           f'load(":gb.bzl", {names})\n\nchronon_module(name = "gb", {calls})\n')
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--rules=")]
+    rules = next((a[len("--rules="):] for a in sys.argv[1:] if a.startswith("--rules=")), None)
+    out = args[0]
+    n = int(args[1]) if len(args) > 1 else 100
+    rules = rules or os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+    generate(out, n, rules)
 
 
 if __name__ == "__main__":

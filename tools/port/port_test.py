@@ -21,7 +21,7 @@ def port_module(text, rel="group_bys/t/m.py", extra=None):
             with open(os.path.join(root, path), "w") as f:
                 f.write(content)
         diags = port.Diagnostics()
-        out, _ = port.port_repo(root, diags)
+        out = port.port_repo(root, diags)[0]
         return out.get(rel[:-3] + ".bzl"), [line for line in diags.lines() if ": error: " in line]
 
 

@@ -1182,8 +1182,14 @@ def port_repo(root, diags):
             if binding.kind in ("module", "name"):
                 queue.append(binding.target)
     # __init__.py files with code: compile.py runs them on import; Starlark has no packages.
-    for rel in sorted(seen):
-        init = os.path.join(os.path.dirname(rel), "__init__.py")
+    inits = set()
+    for rel in seen:
+        # Python runs the __init__.py of every package on the way: group_bys/, group_bys/team/, ...
+        folder = os.path.dirname(rel)
+        while folder:
+            inits.add(os.path.join(folder, "__init__.py"))
+            folder = os.path.dirname(folder)
+    for init in sorted(inits):
         path = os.path.join(root, init)
         if os.path.isfile(path):
             with open(path, "rb") as f:
@@ -1205,7 +1211,11 @@ def port_repo(root, diags):
         if module.tree is None:
             continue
         ported.append((rel, Porter(repo, module, diags).port()))
-    refused = sorted(set(d[0] for d in diags.errors))
+    refused = set(d[0] for d in diags.errors)
+    # A module under a refused __init__.py is refused with it (Python would run that code first).
+    for init in [r for r in refused if os.path.basename(r) == "__init__.py"]:
+        refused.update(rel for rel in seen if rel.startswith(os.path.dirname(init) + "/"))
+    refused = sorted(refused)
     for rel, text in ported:
         if rel in refused:
             continue  # written only with --partial, without this module

@@ -869,9 +869,17 @@ class Porter:
                          "JoinSource".format(name, name))
         if call.args and isinstance(call.args[0], ast.Name):
             var = call.args[0].id
+            binding = self.m.bindings.get(var)
             if self.repo.compiled_kind(self.m, var) is not None:
                 a, b = self.span(call.args[0])
                 self.edits.append((a, b, json.dumps(self.m.label_of(var))))
+            elif binding is not None and binding.kind == "name" and self.m.folder_kind is not None and \
+                    self.repo.kind_of(self.m, var) == self.m.folder_kind:
+                # Imported by name into a module of its kind (compiled again here): its own module's label.
+                owner, name = self.value_owner(self.m, var)
+                if owner is not None:
+                    a, b = self.span(call.args[0])
+                    self.edits.append((a, b, json.dumps(owner.label_of(name))))
 
     def check_reference_attribute(self, node):
         """`module.v1.keyColumns`: reading a field of another module's object, which Starlark has as a label."""
@@ -1221,7 +1229,9 @@ def port_repo(root, diags):
             continue  # written only with --partial, without this module
         module = repo.modules[rel]
         files[rel[:-3] + ".bzl"] = text
-        values = [name for name in module.top_order if repo.compiled_kind(module, name) is not None]
+        values = [name for name in module.top_order if repo.compiled_kind(module, name) is not None or
+                  (name in module.bindings and module.bindings[name].kind == "name" and module.folder_kind
+                   is not None and repo.kind_of(module, name) == module.folder_kind)]
         packages.setdefault(module.package, []).append((module, values))
         targets.extend(module.label_of(v) for v in values)
     for package, modules in sorted(packages.items()):

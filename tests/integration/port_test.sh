@@ -64,6 +64,14 @@ grep -q 'imported_by_name("//group_bys/risk:payments.listing_v1")' "$tmp/crosste
 ! grep -q 'imported_by_name' "$tmp/crossteam_ws/joins/docs_team/by_module.bzl" ||
   fail "by_module: a GroupBy reached through its module was marked imported_by_name"
 
+# Join(model_transforms=...) with ai.chronon.model's helpers: ported, and verified by the tool itself (a Bazel build
+# of the port) against compile.py's output for the same Python (tests/goldens/model).
+"$port" --from="$GOLDENS/model/python" --to="$tmp/model_ws" --rules="$ROOT" --production="$GOLDENS/model/expected" \
+  --bazel_arg=--disk_cache="$DISK_CACHE" >"$tmp/model.log" 2>&1 || { cat "$tmp/model.log"; fail "porting the model transforms failed"; }
+grep -q '^2/2 identical' "$tmp/model.log" || { cat "$tmp/model.log"; fail "model transforms: not 2/2 identical"; }
+grep -q 'modelTransforms' "$GOLDENS/model/expected/joins/example_team/model_join.v1" || fail "the model golden has no modelTransforms"
+echo "model: Join(model_transforms=...) 2/2 identical to compile.py's output"
+
 # Chronon's own sample (tests/goldens/sample/python, vendored from airbnb/chronon at 5edd4fc9): the 42 modules
 # compile.py compiled into the 49 goldens, and what they import. Four modules cannot be ported: the tool must
 # refuse each at this file:line (written here from reading the Python, not from the tool's output), and with

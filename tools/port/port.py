@@ -35,6 +35,7 @@ CHRONON_MODULES = {
         "DataType", "Derivation",
     ],
     "ai.chronon.staging_query": ["StagingQueryEventSource", "StagingQueryEntitySource"],
+    "ai.chronon.model": ["InferenceSpec", "Model", "ModelTransform", "ModelTransforms"],
     "ai.chronon.utils": [
         "get_staging_query_output_table_name", "get_join_output_table_name", "group_by_output_table_name",
         "log_table_name", "sanitize",

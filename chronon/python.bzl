@@ -708,8 +708,6 @@ def Join(
         **kwargs):
     """ai.chronon.join.Join. `**kwargs` go into customJson, as in Python. Defaults as Python's (check_consistency
     False, online False, lag 0, consistency_sample_percent 5.0, offline_schedule "@daily") are the compiler's."""
-    if model_transforms != None:
-        fail("Join: argument 'model_transforms' is not supported by rules_chronon yet")
     helper = None
     json_args = {
         "check_consistency": check_consistency,
@@ -746,7 +744,48 @@ def Join(
         "bootstrap_parts": bootstrap_parts,
         "row_ids": row_ids,
         "derivations": derivations,
+        "model_transforms": model_transforms,
         "helper": helper,
+    })
+
+# ----------------------------------------------------------------------------------------------------------------
+# ai.chronon.model (CHIP-9 model transforms of a Join): pure pass-through, as in Python.
+
+def InferenceSpec(model_backend, model_backend_params, **unknown):
+    """ai.chronon.model.InferenceSpec."""
+    _check_unknown("InferenceSpec", unknown, ["model_backend", "model_backend_params"])
+    return _message("InferenceSpec", "InferenceSpec", {
+        "model_backend": model_backend,
+        "model_backend_params": model_backend_params,
+    })
+
+def Model(name, inference_spec, input_schema, output_schema, **unknown):
+    """ai.chronon.model.Model: the schemas are STRUCTs named `model_<name>_inputs` / `model_<name>_outputs`."""
+    _check_unknown("Model", unknown, ["name", "inference_spec", "input_schema", "output_schema"])
+    _check("Model", "name", "string", name)
+    return _message("Model", "Model", {
+        "meta_data": _message("Model", "MetaData", {"name": name}),
+        "inference_spec": inference_spec,
+        "input_schema": _tdata("STRUCT", _fields("Model", "input_schema", input_schema), "model_{}_inputs".format(name)),
+        "output_schema": _tdata("STRUCT", _fields("Model", "output_schema", output_schema), "model_{}_outputs".format(name)),
+    })
+
+def ModelTransform(model, input_mappings = None, output_mappings = None, prefix = None, **unknown):
+    """ai.chronon.model.ModelTransform."""
+    _check_unknown("ModelTransform", unknown, ["model", "input_mappings", "output_mappings", "prefix"])
+    return _message("ModelTransform", "ModelTransform", {
+        "model": model,
+        "input_mappings": input_mappings,
+        "output_mappings": output_mappings,
+        "prefix": prefix,
+    })
+
+def ModelTransforms(transforms, passthrough_fields = None, **unknown):
+    """ai.chronon.model.ModelTransforms: `Join(model_transforms = ModelTransforms(...))`."""
+    _check_unknown("ModelTransforms", unknown, ["transforms", "passthrough_fields"])
+    return _message("ModelTransforms", "ModelTransforms", {
+        "transforms": transforms,
+        "passthrough_fields": passthrough_fields,
     })
 
 # ----------------------------------------------------------------------------------------------------------------

@@ -131,8 +131,29 @@ SCHEMA = {
         ("bootstrap_parts", "*msg:BootstrapPart"),
         ("row_ids", "*string"),
         ("derivations", "*msg:Derivation"),
+        ("model_transforms", "msg:ModelTransforms"),
         ("ref", "label"),
         ("helper", "msg:JoinHelper"),
+    ],
+    "InferenceSpec": [
+        ("model_backend", "string"),
+        ("model_backend_params", "map"),
+    ],
+    "Model": [
+        ("meta_data", "msg:MetaData"),
+        ("inference_spec", "msg:InferenceSpec"),
+        ("input_schema", "msg:TDataType"),
+        ("output_schema", "msg:TDataType"),
+    ],
+    "ModelTransform": [
+        ("model", "msg:Model"),
+        ("input_mappings", "map"),
+        ("output_mappings", "map"),
+        ("prefix", "string"),
+    ],
+    "ModelTransforms": [
+        ("transforms", "*msg:ModelTransform"),
+        ("passthrough_fields", "*string"),
     ],
     "BootstrapPart": [
         ("meta_data", "msg:MetaData"),

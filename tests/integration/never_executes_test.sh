@@ -68,3 +68,49 @@ if ((${#trace[@]})); then
   echo "strace: 1 execve (the compiler), no fork; opened: $(echo $opened)"
 fi
 echo "never executes input: ${#hostile[@]} hostile strings written verbatim as data; nothing created, run or deleted"
+
+# The porting tool (tools/port, docs/port.md) reads Python with a parser and never runs it. A repo whose modules
+# would leave a marker file if Python ran them: at top level, in an `__init__.py`, in a `def` called at top level,
+# in a default argument, and in a sitecustomize.py next to them. Refused (exit 1), nothing is created; a portable
+# module whose strings are Python code ports (exit 0) with the strings as data. Traced, the tool starts no process.
+port_py=$ROOT/tools/port/port.py
+# The interpreter itself (python3 may be a shim script that starts processes of its own).
+python=$(python3 -c 'import sys; print(sys.executable)')
+prepo=$work/port_repo
+mkdir -p "$prepo/group_bys/t" "$prepo/sources"
+cp "$ROOT/tests/goldens/seed/python/teams.json" "$prepo/teams.json"
+cp -a "$ROOT/tests/goldens/seed/python/sources/." "$prepo/sources/"
+cp "$ROOT/tests/goldens/seed/python/group_bys/example_team/example_group_by.py" "$prepo/group_bys/t/portable.py"
+cat >>"$prepo/group_bys/t/portable.py" <<PY
+shell = ["__import__('os').system('touch $work/pwned_port_string')", "\$(touch $work/pwned_port_shell)"]
+PY
+cat >"$prepo/group_bys/t/hostile.py" <<PY
+import os
+os.system("touch $work/pwned_port_toplevel")
+open("$work/pwned_port_open", "w").write("x")
+def side(path="$work/pwned_port_default", made=__import__("os").system("touch $work/pwned_port_import")):
+    return path
+side()
+PY
+echo "import os; os.system('touch $work/pwned_port_init')" >"$prepo/group_bys/__init__.py"
+echo "open('$work/pwned_port_site', 'w')" >"$prepo/sitecustomize.py"
+ptrace=()
+command -v strace >/dev/null && ptrace=(strace -f -qq -o "$work/port_trace" -e trace=execve,vfork,fork,clone,clone3)
+status=0
+(cd "$prepo" && "${ptrace[@]}" "$python" "$port_py" --from=. --to="$work/port_out" --rules="$ROOT") \
+  >"$work/port.log" 2>&1 || status=$?
+[[ $status -eq 1 && ! -e $work/port_out ]] || { cat "$work/port.log"; fail "port: the hostile repo exited $status, not 1 with nothing written"; }
+grep -q 'group_bys/t/hostile.py:1:1: error: ' "$work/port.log" || { cat "$work/port.log"; fail "port: import os not refused"; }
+grep -q '__init__.py:1:1: error: ' "$work/port.log" || fail "port: the __init__.py with code was not refused"
+ls "$work" | grep -q pwned && fail "port: the Python was executed: $(ls "$work" | grep pwned)"
+if ((${#ptrace[@]})); then
+  [[ $(grep -c 'execve(' "$work/port_trace") -eq 1 ]] || { grep execve "$work/port_trace" | head; fail "port: the tool started a process"; }
+  ! grep -qE '(v?fork|clone3?)\(' "$work/port_trace" || fail "port: the tool forked"
+fi
+rm "$prepo/group_bys/t/hostile.py" "$prepo/group_bys/__init__.py"
+(cd "$prepo" && "$python" "$port_py" --from=. --to="$work/port_out" --rules="$ROOT") >"$work/port.log" 2>&1 ||
+  { cat "$work/port.log"; fail "port: the portable module was not ported"; }
+ls "$work" | grep -q pwned && fail "port: the Python was executed: $(ls "$work" | grep pwned)"
+grep -qF "\"__import__('os').system('touch $work/pwned_port_string')\"" "$work/port_out/group_bys/t/portable.bzl" ||
+  fail "port: a string of Python code was not kept as data"
+echo "never executes input: the porting tool refuses the hostile Python and runs none of it (no marker, no process)"

@@ -9,6 +9,8 @@
 #    helper module of functions) ports and builds to the same goldens.
 # 3. tests/goldens/crossteam/python (GroupBys of another team imported by name and through their module) ports and
 #    builds to compile.py's crossteam goldens (8/8): the import style decides the embedded team.
+# 3b. Chronon's own sample Python (tests/goldens/sample/python): 4 modules refused at their file:line, the rest
+#    written with --partial; 44/49 of compile.py's sample goldens identical, the 5 others listed with the reason.
 # 4. tests/port/fixtures/refused: every line marked `# <- error: <text>` is reported as `<file>:<line>:<col>: error:`
 #    with that text, no other line is, the exit status is 1, nothing is written, and nothing of it ran.
 # 5. A production/ that differs from the port: exit status 2 and nothing written. A non-empty --to is refused.
@@ -61,6 +63,78 @@ grep -q 'imported_by_name("//group_bys/risk:payments.listing_v1")' "$tmp/crosste
   fail "by_name: the GroupBy imported by name is not imported_by_name"
 ! grep -q 'imported_by_name' "$tmp/crossteam_ws/joins/docs_team/by_module.bzl" ||
   fail "by_module: a GroupBy reached through its module was marked imported_by_name"
+
+# Join(model_transforms=...) with ai.chronon.model's helpers: ported, and verified by the tool itself (a Bazel build
+# of the port) against compile.py's output for the same Python (tests/goldens/model).
+"$port" --from="$GOLDENS/model/python" --to="$tmp/model_ws" --rules="$ROOT" --production="$GOLDENS/model/expected" \
+  --bazel_arg=--disk_cache="$DISK_CACHE" >"$tmp/model.log" 2>&1 || { cat "$tmp/model.log"; fail "porting the model transforms failed"; }
+grep -q '^2/2 identical' "$tmp/model.log" || { cat "$tmp/model.log"; fail "model transforms: not 2/2 identical"; }
+grep -q 'modelTransforms' "$GOLDENS/model/expected/joins/example_team/model_join.v1" || fail "the model golden has no modelTransforms"
+echo "model: Join(model_transforms=...) 2/2 identical to compile.py's output"
+
+# Chronon's own sample (tests/goldens/sample/python, vendored from airbnb/chronon at 5edd4fc9): the 42 modules
+# compile.py compiled into the 49 goldens, and what they import. Four modules cannot be ported: the tool must
+# refuse each at this file:line (written here from reading the Python, not from the tool's output), and with
+# --partial write the rest, which must build byte-identical to compile.py's goldens.
+sample_refused=(
+  # get_staging_query_dependencies(sq): the signal partition spec needs sq's namespace, unknown at load time.
+  "group_bys/sample_team/sample_staging_query_view_group_by.py:17:"
+  # utils.group_by_output_table_name(require_backfill, True): the full name needs the namespace.
+  "group_bys/sample_team/sample_group_by_group_by.py:28:"
+  # get_join_output_table_name(v1, full_name=True): the same.
+  "joins/sample_team/sample_join_bootstrap.py:77:"
+  # ttypes.Query as StagingQuery.query: python.bzl has no ttypes.Query; compile.py cannot compile it either.
+  "staging_queries/sample_team/sample_staging_query_view.py:15:"
+)
+# The goldens not built, and why: the objects of the refused modules, and one Join that uses a GroupBy of one.
+sample_missing=(
+  "group_bys/sample_team/sample_group_by_group_by.require_backfill"  # module refused (full_name)
+  "group_bys/sample_team/sample_staging_query_view_group_by.v1"      # module refused (get_staging_query_dependencies)
+  "joins/sample_team/sample_join.group_by_of_group_by"               # uses sample_group_by_group_by.v1: no target
+  "joins/sample_team/sample_join_bootstrap.v1"                       # module refused (full_name)
+  "joins/sample_team/sample_join_bootstrap.v2"                       # module refused (full_name)
+)
+status=0
+"$port" --from="$GOLDENS/sample/python" --to="$tmp/sample_none" --rules="$ROOT" >"$tmp/sample_refused.log" 2>&1 || status=$?
+[[ $status -eq 1 && ! -e $tmp/sample_none ]] || { cat "$tmp/sample_refused.log"; fail "sample: exit $status, not 1 with nothing written"; }
+status=0
+"$port" --from="$GOLDENS/sample/python" --to="$tmp/sample_ws" --rules="$ROOT" --partial >"$tmp/sample_port.log" 2>&1 || status=$?
+[[ $status -eq 3 ]] || { cat "$tmp/sample_port.log"; fail "sample --partial exited $status, not 3"; }
+for r in "${sample_refused[@]}"; do
+  grep -q "^$r[0-9]*: error: " "$tmp/sample_port.log" || { cat "$tmp/sample_port.log"; fail "sample: $r is not refused"; }
+  grep -qx "not ported: ${r%%.py:*}.py (the errors above); nothing of it is written" "$tmp/sample_port.log" ||
+    fail "sample: ${r%%:*} is not listed as not ported"
+  [[ ! -e $tmp/sample_ws/${r%%.py:*}.bzl ]] || fail "sample: the refused ${r%%:*} was written"
+done
+[[ $(grep -cE '^[^ ]+\.py:[0-9]+:[0-9]+: error: ' "$tmp/sample_port.log") -eq ${#sample_refused[@]} ]] ||
+  { cat "$tmp/sample_port.log"; fail "sample: refusals other than the ${#sample_refused[@]} expected"; }
+workspaces+=("$tmp/sample_ws")
+status=0
+bazel_in "$tmp/sample_ws" build --keep_going //... >"$tmp/sample.build.log" 2>&1 || status=$?
+# Two targets fail, both expected: the Join of a refused module's GroupBy, and compile.py's own negative case
+# (deprecation_date="2023-1-1"; compile.py writes no golden for it), rejected by the compiler.
+grep -q "no such target '//group_bys/sample_team:sample_group_by_group_by.v1'" "$tmp/sample.build.log" ||
+  { tail -n 30 "$tmp/sample.build.log"; fail "sample: the build did not fail where expected"; }
+grep -q "sample_deprecation_group_by.v1_incorrect_deprecation_format.*\[invalid-deprecation-date\]" "$tmp/sample.build.log" ||
+  fail "sample: compile.py's negative case v1_incorrect_deprecation_format was not rejected"
+[[ $(grep -c '^ERROR: ' "$tmp/sample.build.log") -le 3 ]] || { grep '^ERROR: ' "$tmp/sample.build.log"; fail "sample: unexpected build errors"; }
+bin=$(cd "$tmp/sample_ws" && bazel info bazel-bin 2>/dev/null)
+# Every conf built, laid out as compile.py writes it (each package's `production/<kind>/<team>/<name>`).
+while IFS= read -r f; do
+  rel=${f#*/production/}
+  mkdir -p "$tmp/sample_built/$(dirname "$rel")"
+  cp "$bin/$f" "$tmp/sample_built/$rel"
+done < <(cd "$bin" && find group_bys joins staging_queries -path '*/production/*' -type f)
+mkdir -p "$tmp/sample_golden" && cp -a "$GOLDENS/sample/expected/." "$tmp/sample_golden/"
+for m in "${sample_missing[@]}"; do
+  [[ -f $tmp/sample_golden/$m ]] || fail "sample: $m is not a golden"
+  [[ ! -e $tmp/sample_built/$m ]] || fail "sample: $m, expected not to port, was built"
+  rm "$tmp/sample_golden/$m"
+done
+want=$((49 - ${#sample_missing[@]}))
+compare_goldens sample "$tmp/sample_golden" "$tmp/sample_built" "$want"
+[[ $(find "$tmp/sample_built" -type f | wc -l) -eq $want ]] || fail "sample: the port built confs compile.py did not write"
+echo "sample: $want/49 of compile.py's goldens identical; ${#sample_missing[@]} not ported, as expected (above)"
 
 # Refusals, at the user's file and line; nothing written, nothing run (the fixture would create EXECUTED).
 refused=$ROOT/tests/port/fixtures/refused

@@ -35,6 +35,7 @@ CHRONON_MODULES = {
         "DataType", "Derivation",
     ],
     "ai.chronon.staging_query": ["StagingQueryEventSource", "StagingQueryEntitySource"],
+    "ai.chronon.model": ["InferenceSpec", "Model", "ModelTransform", "ModelTransforms"],
     "ai.chronon.utils": [
         "get_staging_query_output_table_name", "get_join_output_table_name", "group_by_output_table_name",
         "log_table_name", "sanitize",
@@ -43,7 +44,9 @@ CHRONON_MODULES = {
 }
 # Thrift constructors python.bzl has only as `ttypes.<Name>` (a top-level name of its own would clash with the
 # ai.chronon helper of the same name): `JoinPart = ttypes.JoinPart` after the loads.
-TTYPES_ONLY = ["JoinPart"]
+TTYPES_ONLY = ["JoinPart", "Aggregation", "Operation", "TimeUnit", "Window"]
+# `from ai.chronon import utils` (then `utils.get_join_output_table_name(...)`): python.bzl's `utils` struct.
+CHRONON_STRUCTS = {"utils": "ai.chronon.utils"}
 
 # The kind folders compile.py compiles, and the kind of object it compiles in each.
 KIND_FOLDERS = {"group_bys": "GroupBy", "joins": "Join", "staging_queries": "StagingQuery"}
@@ -248,6 +251,8 @@ class Repo:
                     out.append((bound, None))
             elif dotted == "ai.chronon.api" and alias.name == "ttypes":
                 out.append((bound, Binding("ttypes", stmt)))
+            elif dotted == "ai.chronon" and alias.name in CHRONON_STRUCTS:
+                out.append((bound, Binding("chronon", stmt, name=alias.name)))
             elif dotted.startswith("ai.chronon") or dotted == "ai":
                 self.diags.error(rel, stmt, "`from {} import {}`: import the helpers by name from their module "
                                  "(`from ai.chronon.group_by import GroupBy`), as {} gives them".format(
@@ -433,8 +438,49 @@ class Porter:
         tree = m.tree
         self.check_top(tree)
         self.visit_all(tree)
+        self.drop_overwritten_names(tree)
         chronon_loads, user_loads, bindings = self.loads()
         return self.assemble(chronon_loads, user_loads, bindings)
+
+    def drop_overwritten_names(self, tree):
+        """`v1 = StagingQuery(metaData=MetaData(name="x", ...))` of a compiled value: compile.py overwrites the
+        name with the one derived from the file, and the compiler rejects any other: the line goes, a comment
+        says why."""
+        for stmt in tree.body:
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                    and isinstance(stmt.value, ast.Call)):
+                continue
+            if self.repo.compiled_kind(self.m, stmt.targets[0].id) is None:
+                continue
+            for kw in stmt.value.keywords:
+                meta = kw.value
+                if kw.arg != "metaData" or not isinstance(meta, ast.Call):
+                    continue
+                func = meta.func
+                fname = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) \
+                    else None
+                if fname != "MetaData":
+                    continue
+                for name_kw in meta.keywords:
+                    if name_kw.arg != "name":
+                        continue
+                    a, b = self.span(name_kw)
+                    src = self.m.source
+                    end = b
+                    while end < len(src) and src[end:end + 1] in (b" ", b"\t"):
+                        end += 1
+                    if src[end:end + 1] == b",":
+                        end += 1
+                    line_a = self.line_starts[name_kw.lineno - 1]
+                    line_b = src.find(b"\n", end)
+                    own_line = not src[line_a:a].strip() and (line_b < 0 or not src[end:line_b].strip())
+                    if own_line:
+                        indent = src[line_a:a].decode("utf-8")
+                        self.edits.append((line_a, line_b + 1, "{}# Ported: {} dropped; compile.py names the "
+                                           "object after its file (docs/port.md)\n".format(
+                                               indent, self.text(name_kw))))
+                    else:
+                        self.edits.append((a, end, ""))
 
     def check_top(self, tree):
         counts = {}
@@ -554,10 +600,12 @@ class Porter:
                 if k is None:
                     self.err(v, "`{**...}` in a dict display: Starlark has none; write `dict(a, **b)`, or "
                              "`d = dict(a)` then `d.update(b)` inside a `def`")
-        if t in (ast.List, ast.Tuple):
+        if t is ast.List and any(isinstance(elt, ast.Starred) for elt in node.elts):
+            self.rewrite_starred_list(node)
+        if t is ast.Tuple:
             for elt in node.elts:
                 if isinstance(elt, ast.Starred):
-                    self.err(elt, "`*x` in a list or tuple display: Starlark has none; concatenate with `+`")
+                    self.err(elt, "`*x` in a tuple display: Starlark has none; concatenate with `+`")
         if t is ast.Compare:
             if len(node.ops) > 1:
                 self.err(node, "a chained comparison: Starlark has none; write `a < b and b < c`")
@@ -748,6 +796,45 @@ class Porter:
             self.edits.append((b, b, "]"))
         del inner_edits_start
 
+    def rewrite_starred_list(self, node):
+        """`[*a, b, *[...]]` -> `list(a) + [b] + [...]`: Python's unpacking in a list display, as concatenation."""
+        a, b = self.span(node)
+        src = self.m.source
+        prev_end = None
+        prev_starred = None
+        for i, elt in enumerate(node.elts):
+            starred = isinstance(elt, ast.Starred)
+            value = elt.value if starred else elt
+            va, vb = self.span(value)
+            start = a if i == 0 else prev_end
+            region = src[start:(va if starred else self.span(elt)[0])].decode("utf-8")
+            if i == 0:
+                if starred:
+                    text = region.replace("[", "", 1)
+                    text = text[:text.rfind("*")] + text[text.rfind("*") + 1:]
+                    self.edits.append((start, va, text + self._open(value)))
+            elif starred or prev_starred:
+                text = region.replace(",", " +", 1)
+                if starred:
+                    text = text[:text.rfind("*")] + text[text.rfind("*") + 1:]
+                    text = ("]" if not prev_starred else "") + text + self._open(value)
+                else:
+                    text = text + "["
+                self.edits.append((start, va if starred else self.span(elt)[0], text))
+            if starred and self._open(value):
+                self.edits.append((vb, vb, ")"))
+            prev_end = vb if starred else self.span(elt)[1]
+            prev_starred = starred
+        if prev_starred:
+            # The rest after the last element: a trailing comma and the closing bracket go.
+            region = src[prev_end:b].decode("utf-8")
+            text = region[:region.rfind("]")].replace(",", "", 1)
+            self.edits.append((prev_end, b, text.rstrip()))
+
+    @staticmethod
+    def _open(value):
+        return "" if isinstance(value, (ast.List, ast.ListComp)) else "list("
+
     def rewrite_label_args(self, call):
         """get_join_output_table_name(v1) and friends, with `v1` a Join of this module: its label."""
         func = call.func
@@ -756,19 +843,44 @@ class Porter:
             binding = self.m.bindings.get(func.id)
             if binding is not None and binding.kind == "chronon":
                 name = binding.name
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            binding = self.m.bindings.get(func.value.id)
+            if binding is not None and binding.kind == "chronon" and binding.name in CHRONON_STRUCTS:
+                name = func.attr
+            elif binding is not None and binding.kind == "ttypes":
+                name = func.attr
+        if name == "JoinSource":
+            # `JoinSource(join=parent_join)` with a Join of this module: compile.py names it after its variable,
+            # which a Starlark value cannot know; its target's label does.
+            for value in [kw.value for kw in call.keywords if kw.arg == "join"] + call.args[:1]:
+                if isinstance(value, ast.Name) and self.repo.compiled_kind(self.m, value.id) == "Join":
+                    a, b = self.span(value)
+                    self.edits.append((a, b, json.dumps(self.m.label_of(value.id))))
+            return
         if name not in LABEL_ARG_HELPERS:
             return
-        for kw in call.keywords:
-            if kw.arg == "full_name" and not (isinstance(kw.value, ast.Constant) and kw.value.value is False):
-                self.err(kw, "`{}(..., full_name=True)` needs the namespace, which is not known while BUILD files "
+        full_name = [kw.value for kw in call.keywords if kw.arg == "full_name"]
+        if name not in ("StagingQueryEventSource", "StagingQueryEntitySource") and len(call.args) >= 2:
+            full_name.append(call.args[1])
+        for value in full_name:
+            if not (isinstance(value, ast.Constant) and value.value is False):
+                self.err(value, "`{}(..., full_name=True)` needs the namespace, which is not known while BUILD files "
                          "load: write `\"<namespace>.\" + {}(...)` (the namespace is the object's output_namespace, "
                          "else its team's in teams.json), or read the table through StagingQueryEventSource / "
                          "JoinSource".format(name, name))
         if call.args and isinstance(call.args[0], ast.Name):
             var = call.args[0].id
+            binding = self.m.bindings.get(var)
             if self.repo.compiled_kind(self.m, var) is not None:
                 a, b = self.span(call.args[0])
                 self.edits.append((a, b, json.dumps(self.m.label_of(var))))
+            elif binding is not None and binding.kind == "name" and self.m.folder_kind is not None and \
+                    self.repo.kind_of(self.m, var) == self.m.folder_kind:
+                # Imported by name into a module of its kind (compiled again here): its own module's label.
+                owner, name = self.value_owner(self.m, var)
+                if owner is not None:
+                    a, b = self.span(call.args[0])
+                    self.edits.append((a, b, json.dumps(owner.label_of(name))))
 
     def check_reference_attribute(self, node):
         """`module.v1.keyColumns`: reading a field of another module's object, which Starlark has as a label."""
@@ -864,10 +976,15 @@ class Porter:
                     continue
                 if r[0] == "label":
                     if m.folder_kind is not None and r[2] == m.folder_kind:
-                        self.err(node, ("`{}` is a {} imported by name into a {} module: compile.py compiles it "
-                                        "again under this module's name ({}). Import its module instead (`from ... "
-                                        "import <module>`, then `<module>.{}`)").format(
-                                            bound, r[2], m.folder_kind, m.label_of(bound), binding.name))
+                        # compile.py compiles it again under this module's name (compile.py's sample:
+                        # group_bys/sample_team/sample_group_by_group_by.require_backfill): its value, loaded under a
+                        # private name (a loaded name is not a value of this .bzl), for chronon_module to declare.
+                        owner, var = self.value_owner(m, bound)
+                        if owner is None:
+                            continue
+                        alias = "_" + bound if not bound.startswith("_") else bound + "_"
+                        user.setdefault(owner.bzl_label(), []).append((alias, var))
+                        bindings.append("{} = {}".format(bound, alias))
                         continue
                     bindings.append(self.label_expr(bound, r[1], r[2]))
                 elif r[0] == "value":
@@ -917,6 +1034,15 @@ class Porter:
         if ttypes_needed and not any(b == "ttypes" for b, _ in chronon):
             chronon.append(("ttypes", "ttypes"))
         return chronon, user, bindings
+
+    def value_owner(self, module, name, depth=0):
+        """(module, name) defining the value `name` of `module` binds by name, following re-imports."""
+        binding = module.bindings.get(name)
+        if binding is None:
+            return (module, name) if name in module.top else (None, None)
+        if binding.kind != "name" or depth > 20:
+            return None, None
+        return self.value_owner(self.repo.load(binding.target), binding.name, depth + 1)
 
     def join_part_names(self):
         """The names read by the `right_parts` of this module's Join calls, following top-level names they use."""
@@ -1039,7 +1165,8 @@ def _apply(source, edits):
 
 
 def port_repo(root, diags):
-    """{relative path: text} of the ported workspace's definition files (.bzl and BUILD), and the targets."""
+    """{relative path: text} of the ported workspace's definition files (.bzl and BUILD), the targets, and the
+    refused modules (those with an error; left out of the files and targets)."""
     repo = Repo(root, diags)
     roots = []
     for folder in KIND_FOLDERS:
@@ -1064,8 +1191,14 @@ def port_repo(root, diags):
             if binding.kind in ("module", "name"):
                 queue.append(binding.target)
     # __init__.py files with code: compile.py runs them on import; Starlark has no packages.
-    for rel in sorted(seen):
-        init = os.path.join(os.path.dirname(rel), "__init__.py")
+    inits = set()
+    for rel in seen:
+        # Python runs the __init__.py of every package on the way: group_bys/, group_bys/team/, ...
+        folder = os.path.dirname(rel)
+        while folder:
+            inits.add(os.path.join(folder, "__init__.py"))
+            folder = os.path.dirname(folder)
+    for init in sorted(inits):
         path = os.path.join(root, init)
         if os.path.isfile(path):
             with open(path, "rb") as f:
@@ -1081,18 +1214,30 @@ def port_repo(root, diags):
     files = {}
     packages = {}
     targets = []
+    ported = []
     for rel in sorted(seen):
         module = repo.modules[rel]
         if module.tree is None:
             continue
-        text = Porter(repo, module, diags).port()
+        ported.append((rel, Porter(repo, module, diags).port()))
+    refused = set(d[0] for d in diags.errors)
+    # A module under a refused __init__.py is refused with it (Python would run that code first).
+    for init in [r for r in refused if os.path.basename(r) == "__init__.py"]:
+        refused.update(rel for rel in seen if rel.startswith(os.path.dirname(init) + "/"))
+    refused = sorted(refused)
+    for rel, text in ported:
+        if rel in refused:
+            continue  # written only with --partial, without this module
+        module = repo.modules[rel]
         files[rel[:-3] + ".bzl"] = text
-        values = [name for name in module.top_order if repo.compiled_kind(module, name) is not None]
+        values = [name for name in module.top_order if repo.compiled_kind(module, name) is not None or
+                  (name in module.bindings and module.bindings[name].kind == "name" and module.folder_kind
+                   is not None and repo.kind_of(module, name) == module.folder_kind)]
         packages.setdefault(module.package, []).append((module, values))
         targets.extend(module.label_of(v) for v in values)
     for package, modules in sorted(packages.items()):
         files[os.path.join(package, "BUILD") if package else "BUILD"] = _build_file(modules)
-    return files, sorted(targets)
+    return files, sorted(targets), refused
 
 
 def _build_file(modules):
@@ -1201,7 +1346,8 @@ def verify(ws, production, bazel, bazel_args, log):
 
 
 USAGE = ("usage: port --from=<Chronon Python repo> --to=<new workspace dir> [--rules=<rules_chronon path>] "
-         "[--workspace_name=<name>] [--production=<dir> | --no_verify] [--bazel=<bazel>] [--bazel_arg=<arg>]...")
+         "[--workspace_name=<name>] [--production=<dir> | --no_verify | --partial] [--bazel=<bazel>] "
+         "[--bazel_arg=<arg>]...")
 
 
 def main(argv):
@@ -1209,9 +1355,13 @@ def main(argv):
             "bazel": "bazel"}
     bazel_args = []
     no_verify = False
+    partial = False
     for arg in argv:
         if arg == "--no_verify":
             no_verify = True
+            continue
+        if arg == "--partial":
+            partial = no_verify = True
             continue
         if arg.startswith("--bazel_arg="):
             bazel_args.append(arg[len("--bazel_arg="):])
@@ -1265,17 +1415,19 @@ def main(argv):
 
     diags = Diagnostics()
     try:
-        files, targets = port_repo(src, diags)
+        files, targets, refused = port_repo(src, diags)
     except PortError as e:
         print("error: " + str(e), file=sys.stderr)
         print("nothing written", file=sys.stderr)
         return 1
     for line in diags.lines():
         print(line, file=sys.stderr)
-    if diags.errors:
+    if diags.errors and not partial:
         print("{} construct(s) cannot be ported (listed above, each with its rewrite); nothing written".format(
             len(diags.errors)), file=sys.stderr)
         return 1
+    for rel in refused:
+        print("not ported: {} (the errors above); nothing of it is written".format(rel), file=sys.stderr)
     files.update(workspace_files(targets, rules, opts["workspace_name"]))
     with open(teams, "rb") as f:
         teams_bytes = f.read()
@@ -1312,6 +1464,10 @@ def main(argv):
     bzl = sum(1 for f in files if f.endswith(".bzl"))
     print("wrote {}: {} modules, {} targets; build it with:\n  cd {} && bazel build //...".format(
         to, bzl, len(targets), to))
+    if refused:
+        print("--partial: {} module(s) not ported (listed above); what uses their objects does not build".format(
+            len(refused)), file=sys.stderr)
+        return 3
     return 0
 
 

@@ -21,7 +21,7 @@ def port_module(text, rel="group_bys/t/m.py", extra=None):
             with open(os.path.join(root, path), "w") as f:
                 f.write(content)
         diags = port.Diagnostics()
-        out, _ = port.port_repo(root, diags)
+        out = port.port_repo(root, diags)[0]
         return out.get(rel[:-3] + ".bzl"), [line for line in diags.lines() if ": error: " in line]
 
 
@@ -55,6 +55,51 @@ class RewriteTest(unittest.TestCase):
                         "x = Op.SUM\n")
         self.assertTrue(out.startswith('load("@rules_chronon//chronon:python.bzl", "GroupBy", Op = "Operation", '
                                        '"ttypes")\n'), out)
+
+    def test_starred_list(self):
+        out = self.body("a = [1]\nx = [*a, 2, *[3, 4], 5]\ny = [*a]\n")
+        self.assertIn("x = list(a) + [2] + [3, 4] + [5]", out)
+        self.assertIn("y = list(a)", out)
+        self.assertEqual(eval(out.split("x = ", 1)[1].split("\n")[0], {"a": [1]}), [1, 2, 3, 4, 5])
+
+    def test_ttypes_constructors_and_utils(self):
+        out = self.body("from ai.chronon.api.ttypes import Aggregation, Window\nfrom ai.chronon import utils\n"
+                        "x = utils.sanitize('a.b')\n")
+        self.assertIn('load("@rules_chronon//chronon:python.bzl", "utils", "ttypes")', out)
+        self.assertIn("Aggregation = ttypes.Aggregation\nWindow = ttypes.Window", out)
+
+    def test_join_source_of_this_module_is_its_label(self):
+        out = self.body("from ai.chronon.join import Join\nfrom ai.chronon.api import ttypes\n"
+                        "p = Join(left=None, right_parts=[])\n"
+                        "s = ttypes.Source(joinSource=ttypes.JoinSource(join=p, query=None))\n",
+                        rel="joins/t/m.py")
+        self.assertIn('ttypes.JoinSource(join="//joins/t:m.p", query=None)', out)
+
+    def test_metadata_name_of_a_compiled_object_dropped(self):
+        out = self.body("from ai.chronon.api.ttypes import StagingQuery, MetaData\n"
+                        "v1 = StagingQuery(\n    query='q',\n    metaData=MetaData(\n        name='x',\n"
+                        "        outputNamespace='n'))\n", rel="staging_queries/t/m.py")
+        self.assertIn("        # Ported: name='x' dropped; compile.py names the object after its file", out)
+        self.assertNotIn("name='x',\n", out)
+
+    def test_full_name_positional_refused(self):
+        _, errors = port_module("from ai.chronon import utils\nx = utils.group_by_output_table_name('a', True)\n")
+        self.assertEqual(len(errors), 1)
+        self.assertIn("m.py:2:", errors[0])
+        self.assertIn("full_name=True", errors[0])
+
+    def test_group_by_imported_by_name_into_its_kind_is_compiled_again(self):
+        gb = "from ai.chronon.group_by import GroupBy\nrb = GroupBy(sources=[], keys=[], aggregations=[])\n"
+        with tempfile.TemporaryDirectory() as root:
+            for path, text in {"group_bys/t/a.py": gb, "group_bys/t/b.py": "from group_bys.t.a import rb\n"}.items():
+                os.makedirs(os.path.join(root, os.path.dirname(path)), exist_ok=True)
+                with open(os.path.join(root, path), "w") as f:
+                    f.write(text)
+            diags = port.Diagnostics()
+            out, targets, refused = port.port_repo(root, diags)
+        self.assertEqual(diags.errors, [])
+        self.assertIn('load("//group_bys/t:a.bzl", _rb = "rb")\nrb = _rb', out["group_bys/t/b.bzl"])
+        self.assertIn("//group_bys/t:b.rb", targets)
 
     def test_other_modules_group_by_is_a_label(self):
         gb = "from ai.chronon.group_by import GroupBy\nv1 = GroupBy(sources=[], keys=[], aggregations=[])\n"

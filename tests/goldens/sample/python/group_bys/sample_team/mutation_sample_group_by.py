@@ -1,0 +1,33 @@
+"""
+Temporal entity sample group by
+"""
+
+#     Copyright (C) 2023 The Chronon Authors.
+#
+#     Licensed under the Apache License, Version 2.0 (the "License");
+#     you may not use this file except in compliance with the License.
+#     You may obtain a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#     Unless required by applicable law or agreed to in writing, software
+#     distributed under the License is distributed on an "AS IS" BASIS,
+#     WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+#     See the License for the specific language governing permissions and
+#     limitations under the License.
+
+from sources import test_sources
+from ai.chronon.group_by import (
+    GroupBy,
+    Aggregation,
+    Operation,
+    Accuracy,
+)
+
+
+v0 = GroupBy(
+    sources=test_sources.entity_source,
+    keys=["group_by_subject"],
+    aggregations=[Aggregation(input_column="entity", operation=Operation.LAST)],
+    accuracy=Accuracy.TEMPORAL,
+)

@@ -10,11 +10,7 @@ source "$(dirname "$0")/lib.sh"
 
 tmp=$(mktemp -d)
 workspaces=()
-cleanup() {
-  for w in "${workspaces[@]}"; do (cd "$w" 2>/dev/null && bazel shutdown 2>/dev/null) || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap cleanup_workspaces EXIT
 
 # The importer as `bazel test --config=sanitize //...` built it (tests/run_all.sh): `bazel run` below runs it too.
 bazel_in "$ROOT" build --config=sanitize //tools:import 2>&1 | tail -n 1

@@ -13,6 +13,14 @@ bazel_in() {
   (cd "$dir" && bazel "$command" --disk_cache="$DISK_CACHE" "$@")
 }
 
+# cleanup_workspaces: for `trap cleanup_workspaces EXIT` in a test that keeps the workspaces it built in the array
+# `workspaces` and its scratch files in $tmp: shuts down each workspace's Bazel server, then removes $tmp.
+cleanup_workspaces() {
+  local w
+  for w in "${workspaces[@]}"; do (cd "$w" 2>/dev/null && bazel shutdown 2>/dev/null) || true; done
+  rm -rf "$tmp"
+}
+
 fail() {
   echo "FAIL: $*" >&2
   exit 1

@@ -19,11 +19,7 @@ source "$(dirname "$0")/lib.sh"
 
 tmp=$(mktemp -d)
 workspaces=()
-cleanup() {
-  for w in "${workspaces[@]}"; do (cd "$w" 2>/dev/null && bazel shutdown 2>/dev/null) || true; done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap cleanup_workspaces EXIT
 
 # The tool as users run it, once; then its built script directly (the same file, without Bazel's startup).
 (cd "$ROOT" && bazel run --disk_cache="$DISK_CACHE" //tools:port -- --from="$GOLDENS/seed/python" \

@@ -227,19 +227,6 @@ constexpr PythonArgument kPythonArguments[] = {
     {GB, "GroupBy", "events", "`sources { events { ... } }`: a GroupBy's sources are `Source` blocks"},
     {GB, "GroupBy", "entities", "`sources { entities { ... } }`: a GroupBy's sources are `Source` blocks"},
     {GB, "GroupBy", "join_source", "`sources { join_source { ... } }`: a GroupBy's sources are `Source` blocks"},
-    {GB, "GroupBy", "online", "`meta_data { online: true }`"},
-    {GB, "GroupBy", "production", "`meta_data { production: true }`"},
-    {GB, "GroupBy", "dependencies", "`helper { dependencies: \"db.table/ds={{ ds }}\" }`"},
-    {GB, "GroupBy", "env",
-     "`meta_data { mode_to_env_map { key: \"backfill\" value { key: \"EXECUTOR_MEMORY\" value: \"9G\" } } }`"},
-    {GB, "GroupBy", "table_properties", "`meta_data { table_properties { key: \"k\" value: \"v\" } }`"},
-    {GB, "GroupBy", "output_namespace", "`meta_data { output_namespace: \"my_db\" }`"},
-    {GB, "GroupBy", "lag", "`helper { lag: 1 }`"},
-    {GB, "GroupBy", "offline_schedule", "`meta_data { offline_schedule: \"@daily\" }`"},
-    {GB, "GroupBy", "tags", "`helper { tags { key: \"k\" string_value: \"v\" } }`"},
-    {GB, "GroupBy", "historical_backfill", "`meta_data { historical_backfill: true }`"},
-    {GB, "GroupBy", "deprecation_date", "`meta_data { deprecation_date: \"2025-01-01\" }`"},
-    {GB, "GroupBy", "description", "`meta_data { description: \"...\" }`"},
     {GB, "GroupBy", "name",
      "not written: the name comes from the Bazel target and its package (docs/rules.md, Names); a GroupBy written "
      "inline in a Join may take `meta_data { name: \"team.module.var\" }`"},
@@ -252,22 +239,9 @@ constexpr PythonArgument kPythonArguments[] = {
      "`helper { additional_args { list_value { values { string_value: \"--step-days=7\" } } } }`"},
     {JN, "Join", "additional_env",
      "`helper { additional_env { list_value { values { string_value: \"KEY=value\" } } } }`"},
-    {JN, "Join", "dependencies", "`helper { dependencies: \"db.table/ds={{ ds }}\" }`"},
-    {JN, "Join", "lag", "`helper { lag: 1 }`"},
     {JN, "Join", "consistency_sample_percent", "`helper { consistency_sample_percent: 5.0 }`"},
     {JN, "Join", "bootstrap_from_log", "`helper { bootstrap_from_log: true }`"},
-    {JN, "Join", "tags", "`helper { tags { key: \"k\" string_value: \"v\" } }`"},
-    {JN, "Join", "online", "`meta_data { online: true }`"},
-    {JN, "Join", "production", "`meta_data { production: true }`"},
-    {JN, "Join", "output_namespace", "`meta_data { output_namespace: \"my_db\" }`"},
-    {JN, "Join", "table_properties", "`meta_data { table_properties { key: \"k\" value: \"v\" } }`"},
-    {JN, "Join", "env",
-     "`meta_data { mode_to_env_map { key: \"backfill\" value { key: \"EXECUTOR_MEMORY\" value: \"9G\" } } }`"},
     {JN, "Join", "sample_percent", "`meta_data { sample_percent: 100 }`"},
-    {JN, "Join", "offline_schedule", "`meta_data { offline_schedule: \"@daily\" }`"},
-    {JN, "Join", "historical_backfill", "`meta_data { historical_backfill: true }`"},
-    {JN, "Join", "deprecation_date", "`meta_data { deprecation_date: \"2025-01-01\" }`"},
-    {JN, "Join", "description", "`meta_data { description: \"...\" }`"},
     {JN, "Join", "name", "not written: the name comes from the Bazel target and its package (docs/rules.md, Names)"},
     {JN, "Join", "team", "not written: the team is the package's folder under joins/ (docs/rules.md, Names)"},
     {JN, "Join", "external_parts", "`online_external_parts { source { helper { name: \"...\" } } }`"},
@@ -301,6 +275,25 @@ constexpr PythonArgument kPythonArguments[] = {
 };
 #undef GB
 #undef JN
+
+// What GroupBy() and Join() both take for the object's MetaData or helper, written the same way in both.
+constexpr struct {
+  const char* argument;
+  const char* form;
+} kGroupByAndJoinArguments[] = {
+    {"online", "`meta_data { online: true }`"},
+    {"production", "`meta_data { production: true }`"},
+    {"dependencies", "`helper { dependencies: \"db.table/ds={{ ds }}\" }`"},
+    {"env", "`meta_data { mode_to_env_map { key: \"backfill\" value { key: \"EXECUTOR_MEMORY\" value: \"9G\" } } }`"},
+    {"table_properties", "`meta_data { table_properties { key: \"k\" value: \"v\" } }`"},
+    {"output_namespace", "`meta_data { output_namespace: \"my_db\" }`"},
+    {"lag", "`helper { lag: 1 }`"},
+    {"offline_schedule", "`meta_data { offline_schedule: \"@daily\" }`"},
+    {"tags", "`helper { tags { key: \"k\" string_value: \"v\" } }`"},
+    {"historical_backfill", "`meta_data { historical_backfill: true }`"},
+    {"deprecation_date", "`meta_data { deprecation_date: \"2025-01-01\" }`"},
+    {"description", "`meta_data { description: \"...\" }`"},
+};
 
 // What to add to protobuf's `Message type "X" has no field named "y".`: the field meant, or the rule the file
 // belongs to. `root`: the message the whole file is.
@@ -661,6 +654,13 @@ std::string PythonArgumentForm(const std::string& message, const std::string& ar
       return absl::StrCat(entry.function, "(", argument, "=...) is ", form, ".");
     }
     return absl::StrCat(entry.function, "(", argument, "=...) is written ", form, ".");
+  }
+  const char* function = message == "chronon.api.GroupBy" ? "GroupBy"
+                         : message == "chronon.api.Join"  ? "Join"
+                                                          : nullptr;
+  if (function == nullptr) return "";
+  for (const auto& entry : kGroupByAndJoinArguments) {
+    if (argument == entry.argument) return absl::StrCat(function, "(", argument, "=...) is written ", entry.form, ".");
   }
   return "";
 }

@@ -20,16 +20,19 @@ trap 'rm -rf "$work"' EXIT
 gen=$ROOT/tools/bench/large_input.py
 teams=$ROOT/tests/errors/teams.json
 
-# cost CMD...: "CPU_SECONDS PEAK_KB" of the cheaper of two runs of CMD (which must succeed).
+# cost VAR CMD...: sets VAR to "CPU_SECONDS PEAK_KB" of the cheaper of two runs of CMD (a function of this script
+# run by bash; it must succeed).
 cost() {
-  local best_cpu= best_kb= run cpu kb
+  local var=$1 best_cpu= best_kb= run cpu kb
+  shift
   for run in 1 2; do
-    /usr/bin/time -f '%U %S %M' -o "$work/time" "$@" >"$work/out" 2>&1 || { tail -n 20 "$work/out"; fail "$* failed"; }
+    /usr/bin/time -f '%U %S %M' -o "$work/time" bash -c '"$@"' _ "$@" >"$work/out" 2>&1 ||
+      { tail -n 20 "$work/out"; fail "$* failed"; }
     read -r cpu kb < <(awk '{ printf "%.2f %d\n", $1 + $2, $3 }' "$work/time")
     if [[ -z $best_cpu ]] || awk -v a="$cpu" -v b="$best_cpu" 'BEGIN { exit !(a < b) }'; then best_cpu=$cpu; fi
     if [[ -z $best_kb ]] || ((kb < best_kb)); then best_kb=$kb; fi
   done
-  echo "$best_cpu $best_kb"
+  printf -v "$var" '%s %s' "$best_cpu" "$best_kb"
 }
 
 # check WHAT SMALL LARGE: LARGE ("CPU KB") costs at most RATIO times SMALL.
@@ -48,18 +51,23 @@ compile() {
   "$COMPILER" --kind=group_by --label=//group_bys/example_team:big.v1 --name=example_team.big.v1 --src="$1" \
     --teams="$teams" --out_conf="$work/conf" --out_summary="$work/summary"
 }
+export -f compile
+export COMPILER IMPORTER ROOT work teams
 python3 "$gen" group_by 5000 "$work/small.textproto"
 python3 "$gen" group_by 50000 "$work/large.textproto"
-check "compile 5,000 -> 50,000 aggregations" "$(cost compile "$work/small.textproto")" \
-  "$(cost compile "$work/large.textproto")"
+cost small compile "$work/small.textproto"
+cost large compile "$work/large.textproto"
+check "compile 5,000 -> 50,000 aggregations" "$small" "$large"
 
 import() {
   rm -rf "$work/ws"
   "$IMPORTER" --from="$1" --to="$work/ws" --rules="$ROOT" >"$work/import.log" 2>&1 || { cat "$work/import.log"; return 1; }
   grep -q '^1/1 identical' "$work/import.log" || { cat "$work/import.log"; return 1; }
 }
+export -f import
 python3 "$gen" import "$COMPILER" 1000 "$work/small_repo"
 python3 "$gen" import "$COMPILER" 10000 "$work/large_repo"
-check "import a conf of 1,000 -> 10,000 aggregations" "$(cost import "$work/small_repo")" \
-  "$(cost import "$work/large_repo")"
+cost small import "$work/small_repo"
+cost large import "$work/large_repo"
+check "import a conf of 1,000 -> 10,000 aggregations" "$small" "$large"
 echo "PASS"

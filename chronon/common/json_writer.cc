@@ -21,7 +21,7 @@
 namespace chronon {
 namespace {
 
-using Json = nlohmann::ordered_json;
+// chronon::Json (chronon/common/json.h)
 
 void AppendUnicodeEscape(char32_t unit, std::string* out) {
   static constexpr char kHexDigits[] = "0123456789abcdef";  // Python: lower.
@@ -227,7 +227,7 @@ std::string PythonFloatRepr(double v) {
   return out;
 }
 
-absl::StatusOr<std::string> WritePythonJson(const nlohmann::ordered_json& value, int indent) {
+absl::StatusOr<std::string> WritePythonJson(const Json& value, int indent) {
   Writer writer(indent);
   if (absl::Status status = writer.Write(value, 0); !status.ok()) {
     return writer.Annotate(status);

@@ -23,7 +23,7 @@
 #ifndef CHRONON_JSON_WRITER_H_
 #define CHRONON_JSON_WRITER_H_
 
-#include <nlohmann/json_fwd.hpp>
+#include "chronon/common/json.h"
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -45,7 +45,7 @@ std::string PythonFloatRepr(double v);
 // Fails with InvalidArgument for NaN or infinite numbers, for strings (values
 // or keys) that are not valid UTF-8, and for binary or discarded values. The
 // message names the problem and the JSON Pointer of the offending value.
-absl::StatusOr<std::string> WritePythonJson(const nlohmann::ordered_json& value, int indent);
+absl::StatusOr<std::string> WritePythonJson(const Json& value, int indent);
 
 }  // namespace chronon
 

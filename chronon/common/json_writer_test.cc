@@ -17,7 +17,7 @@
 namespace chronon {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using Json = ::chronon::Json;
 using ::testing::HasSubstr;
 
 // Python: json.dumps(value, indent=2).

@@ -6,11 +6,12 @@
 #include <string>
 
 #include "chronon/api.pb.h"
+#include "chronon/common/json.h"
 #include "nlohmann/json.hpp"
 
 namespace chronon {
 
-using Json = nlohmann::ordered_json;
+using Json = ::chronon::Json;
 
 // json.dumps(value) with Python's default separators (", " and ": "); "null" if it cannot be written.
 std::string Dumps(const Json& value);

@@ -17,11 +17,12 @@
 #include "chronon/compiler/textproto.h"
 #include "chronon/compiler/validate.h"
 #include "google/protobuf/descriptor.h"
+#include "chronon/common/json.h"
 #include "nlohmann/json.hpp"
 
 namespace chronon {
 
-using Json = nlohmann::ordered_json;
+using Json = ::chronon::Json;
 
 // The offline schedule GroupBy() and Join() write when none is given.
 inline constexpr char kDefaultSchedule[] = "@daily";

@@ -10,11 +10,12 @@
 #include "chronon/common/diagnostics.h"
 #include "chronon/compiler/compiler.h"
 #include "gtest/gtest.h"
+#include "chronon/common/json.h"
 #include "nlohmann/json.hpp"
 
 namespace chronon {
 
-using Json = nlohmann::ordered_json;
+using Json = ::chronon::Json;
 
 inline constexpr char kTeams[] = R"({
   "default": {"table_properties": {"source": "chronon"}, "namespace": "default_db"},

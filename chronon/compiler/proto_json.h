@@ -14,11 +14,12 @@
 #include "chronon/compiler/textproto.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
+#include "chronon/common/json.h"
 #include "nlohmann/json.hpp"
 
 namespace chronon {
 
-using Json = nlohmann::ordered_json;
+using Json = ::chronon::Json;
 
 // Field numbers from here on are authoring-only (references and helper arguments).
 inline constexpr int kFirstAuthoringField = 1000;

@@ -11,7 +11,7 @@
 namespace chronon {
 namespace {
 
-const char* JsonType(const nlohmann::ordered_json& value) {
+const char* JsonType(const Json& value) {
   if (value.is_string()) return "a string";
   if (value.is_number()) return "a number";
   if (value.is_boolean()) return "a boolean";
@@ -35,7 +35,7 @@ TeamConfigError At(const std::string& text, size_t offset, std::string id, std::
 }
 
 // The same checks as chronon_team_config's (which knows positions) for a teams.json given to a target directly.
-void CheckEntry(const std::string& team, const nlohmann::ordered_json& entry, std::vector<TeamConfigError>* errors) {
+void CheckEntry(const std::string& team, const Json& entry, std::vector<TeamConfigError>* errors) {
   auto error = [&](std::string message) { errors->push_back({0, 0, "invalid-team-config", std::move(message)}); };
   if (!entry.is_object()) {
     error(absl::StrCat("the entry of team \"", team, "\" must be a JSON object, not ", JsonType(entry)));
@@ -102,7 +102,7 @@ std::optional<TeamConfigError> FindDuplicateKey(const std::string& text) {
       if (!stack.empty() && stack.back().object && next < text.size() && text[next] == ':') {
         // nlohmann stops reading at a NUL byte, so text after one is not known to be valid JSON: a token that does
         // not decode is not a key it kept.
-        const nlohmann::ordered_json decoded = nlohmann::ordered_json::parse(token, nullptr, false);
+        const Json decoded = Json::parse(token, nullptr, false);
         if (!decoded.is_string()) return std::nullopt;
         const std::string key = decoded.get<std::string>();
         auto [it, inserted] = stack.back().keys.emplace(key, std::make_pair(token_line, column));
@@ -123,8 +123,8 @@ std::optional<TeamConfigError> FindDuplicateKey(const std::string& text) {
 TeamConfig TeamConfig::Parse(const std::string& text) {
   TeamConfig config;
   try {
-    config.root_ = nlohmann::ordered_json::parse(text);
-  } catch (const nlohmann::ordered_json::parse_error& e) {
+    config.root_ = Json::parse(text);
+  } catch (const Json::parse_error& e) {
     // e.byte is 1-based: the byte the parser stopped at. Its message after "column N: " says what it expected.
     std::string what = e.what();
     size_t column = what.find("column ");
@@ -132,23 +132,23 @@ TeamConfig TeamConfig::Parse(const std::string& text) {
     std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
     config.errors_.push_back(
         At(text, e.byte > 0 ? e.byte - 1 : 0, "teams-json-syntax", absl::StrCat("not valid JSON: ", detail)));
-    config.root_ = nlohmann::ordered_json::object();
+    config.root_ = Json::object();
     return config;
-  } catch (const nlohmann::ordered_json::exception& e) {
+  } catch (const Json::exception& e) {
     // out_of_range: a number too large for a double (`1e999`); nlohmann does not say where.
     config.errors_.push_back({0, 0, "teams-json-syntax", "not valid JSON: a number is out of range"});
-    config.root_ = nlohmann::ordered_json::object();
+    config.root_ = Json::object();
     return config;
   }
   if (std::optional<TeamConfigError> duplicate = FindDuplicateKey(text)) {
     config.errors_.push_back(*std::move(duplicate));
-    config.root_ = nlohmann::ordered_json::object();
+    config.root_ = Json::object();
     return config;
   }
   if (!config.root_.is_object()) {
     config.errors_.push_back({1, 1, "invalid-team-config",
                               absl::StrCat("teams.json must be a JSON object of teams, not ", JsonType(config.root_))});
-    config.root_ = nlohmann::ordered_json::object();
+    config.root_ = Json::object();
     return config;
   }
   auto source = config.root_.find("$source");
@@ -159,7 +159,7 @@ TeamConfig TeamConfig::Parse(const std::string& text) {
   auto errors = config.root_.find("$errors");
   if (errors != config.root_.end()) {
     // Written by the rules, so well-formed; still read defensively: a member of the wrong type is left out.
-    for (const auto& e : errors->is_array() ? *errors : nlohmann::ordered_json::array()) {
+    for (const auto& e : errors->is_array() ? *errors : Json::array()) {
       if (!e.is_object()) continue;
       auto integer = [&](const char* key) {
         auto it = e.find(key);
@@ -191,7 +191,7 @@ std::vector<TeamConfigError> TeamConfig::Errors(const std::string& team) const {
 
 bool TeamConfig::HasTeam(const std::string& team) const { return root_.contains(team); }
 
-std::optional<nlohmann::ordered_json> TeamConfig::Get(const std::string& team, const std::string& key) const {
+std::optional<Json> TeamConfig::Get(const std::string& team, const std::string& key) const {
   for (const std::string& name : {team, std::string("default")}) {
     auto it = root_.find(name);
     if (it != root_.end() && it->is_object() && it->contains(key)) return it->at(key);

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "nlohmann/json.hpp"
+#include "chronon/common/json.h"
 
 namespace chronon {
 
@@ -35,10 +35,10 @@ class TeamConfig {
   // came from in its "$source" member; otherwise empty.
   const std::string& source() const { return source_; }
   // compile.py's team_conf(team, key): the team's value, else the `default` team's; nullopt when neither has it.
-  std::optional<nlohmann::ordered_json> Get(const std::string& team, const std::string& key) const;
+  std::optional<Json> Get(const std::string& team, const std::string& key) const;
 
  private:
-  nlohmann::ordered_json root_ = nlohmann::ordered_json::object();
+  Json root_ = Json::object();
   std::string source_;
   std::vector<TeamConfigError> errors_;  // syntax, or what the split reported
 };

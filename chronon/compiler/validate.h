@@ -8,11 +8,12 @@
 #include <vector>
 
 #include "chronon/common/diagnostics.h"
+#include "chronon/common/json.h"
 #include "nlohmann/json.hpp"
 
 namespace chronon {
 
-using Json = nlohmann::ordered_json;
+using Json = ::chronon::Json;
 // Maps a JSON pointer of the object being checked to the location of the field that produced it.
 using Locate = std::function<Location(const std::string& pointer)>;
 

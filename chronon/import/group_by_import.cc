@@ -1,6 +1,11 @@
 // GroupBy, the inverse of BuildGroupBy / BuildAggregations / CompileGroupBy (group_by.cc): the selects GroupBy()
 // adds for keys and inputs, the wait_for_ dependencies, customJson (lag, tags, kwargs), argMap and the metadata
 // compile.py fills are dropped or turned back into `helper { }` arguments.
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -61,20 +66,34 @@ bool ArgMapToHelper(const Json& arg_map, int operation, const std::string& path,
 }
 
 // The selects as written: GroupBy() appends `column: column` for each key and aggregation input it does not find.
-// The shortest prefix that gives the same selects back.
+// The shortest prefix that gives the same selects back. Appending gives the selects back from prefix k exactly when
+// every column is selected and the members after k are `c: "c"` for columns c, in the order of their first mention
+// in `columns` (they are then the columns that the prefix does not select). That holds for every k from some k0 on,
+// so k0 is found in one pass from the end (issue 26, finding 11: trying every prefix cost n^2 time and copies).
 Json UnderiveSelects(const Json& selects, const std::vector<std::string>& columns) {
-  std::vector<std::pair<std::string, Json>> entries;
-  for (const auto& [key, value] : selects.items()) entries.emplace_back(key, value);
-  for (size_t keep = 0; keep <= entries.size(); ++keep) {
-    Json written = Json::object();
-    for (size_t i = 0; i < keep; ++i) written[entries[i].first] = entries[i].second;
-    Json forward = written;
-    for (const std::string& column : columns) {
-      if (!forward.contains(column)) forward[column] = column;
-    }
-    if (forward == selects && forward.dump() == selects.dump()) return written;
+  std::unordered_map<std::string_view, size_t> first_mention;
+  for (const std::string& column : columns) {
+    first_mention.emplace(column, first_mention.size());
+    if (!selects.contains(column)) return selects;
   }
-  return selects;
+  std::vector<Json::const_iterator> entries;
+  entries.reserve(selects.size());
+  for (auto it = selects.begin(); it != selects.end(); ++it) entries.push_back(it);
+  size_t keep = entries.size();
+  size_t next = first_mention.size();  // the first mention of the member after `keep`
+  while (keep > 0) {
+    const auto& entry = entries[keep - 1];
+    const auto mention = first_mention.find(entry.key());
+    if (mention == first_mention.end() || mention->second >= next || !entry.value().is_string() ||
+        entry.value().get_ref<const std::string&>() != entry.key()) {
+      break;
+    }
+    next = mention->second;
+    --keep;
+  }
+  Json written = Json::object();
+  for (size_t i = 0; i < keep; ++i) written[entries[i].key()] = entries[i].value();
+  return written;
 }
 
 }  // namespace

@@ -12,12 +12,13 @@
 #include "chronon/api.pb.h"
 #include "chronon/compiler/teams.h"
 #include "google/protobuf/message.h"
+#include "chronon/common/json.h"
 #include "nlohmann/json.hpp"
 
 namespace chronon {
 namespace importer {
 
-using Json = nlohmann::ordered_json;
+using Json = ::chronon::Json;
 
 // One object of production/: its kind, Chronon name, and where its target goes.
 struct Object {

@@ -15,6 +15,7 @@
 #include "chronon/compiler/compiler.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "chronon/common/json.h"
 #include "nlohmann/json.hpp"
 
 namespace chronon {
@@ -24,7 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using Json = nlohmann::ordered_json;
+using Json = ::chronon::Json;
 
 constexpr char kTeams[] = R"({
   "default": {"table_properties": {"source": "chronon"}, "namespace": "default_db"},

@@ -7,12 +7,13 @@
 #include "chronon/api.pb.h"
 #include "chronon/common/json_limits.h"
 #include "chronon/compiler/validate.h"
+#include "chronon/common/json.h"
 #include "nlohmann/json.hpp"
 
 namespace chronon {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using Json = ::chronon::Json;
 using Columns = std::vector<std::pair<std::string, std::string>>;
 
 // The guard compares member sets, as Python's dict comparison does: it parses into nlohmann::json (std::map

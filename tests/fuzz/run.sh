@@ -2,7 +2,7 @@
 # Builds the fuzz targets, replays every past finding (tests/fuzz/regressions/, plan_regressions/), then fuzzes
 # chronon::Compile for five sixths of SECONDS (default 60) from the seed corpus plus what earlier runs kept, and
 # chronon::TeamConfig (teams.json) for the other sixth at the same time, on the second core, then the index and plan
-# readers (plan_fuzzer.cc) for as long again on that core. Fails on any crash, leak, UB, timeout (10 s
+# readers (plan_fuzzer.cc) and the importer's JSON reading (import_fuzzer.cc) for as long again each on that core. Fails on any crash, leak, UB, timeout (10 s
 # per input) or out-of-memory (2 GB); the input is left in $FUZZ_OUT/artifacts/.
 # usage: tests/fuzz/run.sh [SECONDS]
 set -euo pipefail
@@ -13,7 +13,8 @@ fuzzer=$("$here/build.sh" | tail -n 1)
 mkdir -p "$out/corpus" "$out/artifacts"
 seeds=$(mktemp -d)
 teams_seeds=
-trap 'rm -rf "$seeds" ${teams_seeds:+"$teams_seeds"}' EXIT
+import_seeds=
+trap 'rm -rf "$seeds" ${teams_seeds:+"$teams_seeds"} ${import_seeds:+"$import_seeds"}' EXIT
 "$here/make_corpus.sh" "$seeds"
 flags=(-timeout=10 -rss_limit_mb=2048 -max_len=65536 -artifact_prefix="$out/artifacts/" -print_final_stats=1)
 log="$out/last_run.log"
@@ -46,6 +47,33 @@ if ((plan_stale)); then
     $(printf "$root/chronon/%s.cc " "${plan_sources[@]}") "$here/plan_fuzzer.cc" -o "$plan_fuzzer" \
     -lprotobuf $absl -lpthread
 fi
+# The importer's reading of compile.py's JSON (issue 26): tests/fuzz/import_fuzzer.cc over chronon::importer::Import,
+# linked with build.sh's objects of the compiler; run after the plan's on the second core.
+import_fuzzer=$out/import_fuzzer
+import_stale=0
+[[ -f $import_fuzzer && ! $here/import_fuzzer.cc -nt $import_fuzzer && ! $fuzzer -nt $import_fuzzer ]] || import_stale=1
+for f in "$root"/chronon/import/*.cc "$root"/chronon/import/*.h; do [[ $f -nt $import_fuzzer ]] && import_stale=1; done
+if ((import_stale)); then
+  mkdir -p "$out/import_obj"
+  import_jobs=()
+  for src in "$root"/chronon/import/*.cc "$here/import_fuzzer.cc"; do
+    [[ $src == *_test.cc || $src == */import_main.cc ]] && continue
+    "${CXX:-clang++-14}" -std=c++17 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+      -fno-sanitize-recover=undefined -I"$out/gen" -I"$root" -c "$src" -o "$out/import_obj/$(basename "$src" .cc).o" &
+    import_jobs+=($!)
+  done
+  for j in "${import_jobs[@]}"; do wait "$j"; done
+  absl=$(sed -n '/^_ABSL_LIBS = \[/,/^\]/s/^ *"\([a-z0-9_]*\)",$/-labsl_\1/p' "$root/rules/repositories.bzl")
+  # shellcheck disable=SC2086
+  "${CXX:-clang++-14}" -fsanitize=fuzzer,address,undefined "$out"/import_obj/*.o \
+    $(ls "$out"/obj/*.o | grep -v '/compile_fuzzer\.o$') -o "$import_fuzzer" -lprotobuf $absl -lpthread
+fi
+# Its seeds: every conf of the seed and sample goldens, each after the line naming its path.
+import_seeds=$(mktemp -d)
+for f in "$root"/tests/goldens/{seed,sample}/expected/*/*/*; do
+  rel=${f#"$root"/tests/goldens/*/expected/}
+  { echo "$rel"; cat "$f"; } >"$import_seeds/$(echo "${f#"$root"/tests/goldens/}" | tr / _)"
+done
 teams_seeds=$(mktemp -d)
 for f in "$root/examples/teams.json" "$root/tests/sample/teams.json" "$root/tests/errors/"*teams*.json; do
   cp "$f" "$teams_seeds/$(echo "${f#"$root"/}" | tr / _)"
@@ -70,7 +98,13 @@ if ! "$plan_fuzzer" "$here"/plan_regressions/* >"$out/plan_run.log" 2>&1; then
   echo "FAIL: a past finding of the plan fuzzer fails again; see $out/plan_run.log"
   exit 1
 fi
-mkdir -p "$out/plan_corpus"
+echo "replaying $(ls "$here/import_regressions" | wc -l) past findings of the importer fuzzer"
+if ! "$import_fuzzer" "$here"/import_regressions/* >"$out/import_run.log" 2>&1; then
+  tail -n 40 "$out/import_run.log"
+  echo "FAIL: a past finding of the importer fuzzer fails again; see $out/import_run.log"
+  exit 1
+fi
+mkdir -p "$out/plan_corpus" "$out/import_corpus"
 # The teams.json fuzzer, then the plan's, on the second core; the teams log ends with the plan's exit status.
 (
   "$teams_fuzzer" -timeout=10 -rss_limit_mb=2048 -max_len=4096 -artifact_prefix="$out/artifacts/" \
@@ -79,6 +113,9 @@ mkdir -p "$out/plan_corpus"
   "$plan_fuzzer" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -artifact_prefix="$out/artifacts/" \
     -max_total_time=$((teams_seconds > 0 ? teams_seconds : 1)) "$out/plan_corpus" "$here/plan_regressions" \
     >"$out/plan_run.log" 2>&1 || exit 2
+  "$import_fuzzer" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -artifact_prefix="$out/artifacts/" \
+    -max_total_time=$((teams_seconds > 0 ? teams_seconds : 1)) "$out/import_corpus" "$import_seeds" \
+    >"$out/import_run.log" 2>&1 || exit 3
 ) &
 teams_pid=$!
 # The kept corpus ($out/corpus) grows across runs; the seeds are read but not copied into it.
@@ -92,6 +129,12 @@ if [[ $teams_status -eq 2 ]]; then
   echo "FAIL: the plan fuzzer found a problem; the input is in $out/artifacts/"
   exit 1
 fi
+if [[ $teams_status -eq 3 ]]; then
+  grep -vE '^#[0-9]+' "$out/import_run.log" | tail -n 60
+  echo "FAIL: the importer fuzzer found a problem; the input is in $out/artifacts/"
+  exit 1
+fi
+echo "importer fuzzer ($teams_seconds s): $(grep -E '^Done [0-9]+ runs' "$out/import_run.log" | tail -1), no finding"
 echo "plan fuzzer ($teams_seconds s): $(grep -E '^Done [0-9]+ runs' "$out/plan_run.log" | tail -1), no finding"
 if [[ $teams_status -ne 0 ]]; then
   grep -vE '^#[0-9]+' "$out/teams_run.log" | tail -n 60

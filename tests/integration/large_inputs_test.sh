@@ -55,9 +55,8 @@ compile source ok source //sources:events "" "$work/events.textproto"
 report=()
 events=$work/out/source/summary
 
-# 1. A 10 MB textproto: a GroupBy with 5,000 aggregations over 5,000 selected columns with 2 KB expressions. (Member
-# lookups in JSON objects are linear, so time grows with the square of the columns of one object: 20,000 columns
-# take about 20 s; see docs/reliability.md.)
+# 1. A 10 MB textproto: a GroupBy with 5,000 aggregations over 5,000 selected columns with 2 KB expressions. (How cost
+# grows with the columns of one object: linear_cost_test.sh.)
 gen <<'P'
 import sys
 n = 5000

@@ -52,8 +52,7 @@ struct IndexedOrderedMap : std::vector<std::pair<const Key, T>, Allocator> {
     Reindex();
   }
   IndexedOrderedMap(const IndexedOrderedMap& other) : Container(other), slots_(other.slots_) {}
-  IndexedOrderedMap(IndexedOrderedMap&& other) noexcept
-      : Container(std::move(other)), slots_(std::move(other.slots_)) {
+  IndexedOrderedMap(IndexedOrderedMap&& other) noexcept : Container(std::move(other)), slots_(std::move(other.slots_)) {
     other.slots_.clear();
   }
   IndexedOrderedMap& operator=(const IndexedOrderedMap& other) {
@@ -153,9 +152,9 @@ struct IndexedOrderedMap : std::vector<std::pair<const Key, T>, Allocator> {
 
   std::pair<iterator, bool> insert(value_type&& value) { return emplace(value.first, std::move(value.second)); }
   std::pair<iterator, bool> insert(const value_type& value) { return emplace(value.first, value.second); }
-  template <typename InputIt, typename = typename std::enable_if<std::is_convertible<
-                                  typename std::iterator_traits<InputIt>::iterator_category,
-                                  std::input_iterator_tag>::value>::type>
+  template <typename InputIt,
+            typename = typename std::enable_if<std::is_convertible<
+                typename std::iterator_traits<InputIt>::iterator_category, std::input_iterator_tag>::value>::type>
   void insert(InputIt first, InputIt last) {
     for (auto it = first; it != last; ++it) insert(*it);
   }

@@ -23,10 +23,10 @@
 #ifndef CHRONON_JSON_WRITER_H_
 #define CHRONON_JSON_WRITER_H_
 
-#include "chronon/common/json.h"
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "chronon/common/json.h"
 
 namespace chronon {
 

@@ -11,13 +11,13 @@
 #include <vector>
 
 #include "chronon/common/diagnostics.h"
+#include "chronon/common/json.h"
 #include "chronon/compiler/labels.h"
 #include "chronon/compiler/proto_json.h"
 #include "chronon/compiler/teams.h"
 #include "chronon/compiler/textproto.h"
 #include "chronon/compiler/validate.h"
 #include "google/protobuf/descriptor.h"
-#include "chronon/common/json.h"
 #include "nlohmann/json.hpp"
 
 namespace chronon {

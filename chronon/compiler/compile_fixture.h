@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "chronon/common/diagnostics.h"
+#include "chronon/common/json.h"
 #include "chronon/compiler/compiler.h"
 #include "gtest/gtest.h"
-#include "chronon/common/json.h"
 #include "nlohmann/json.hpp"
 
 namespace chronon {

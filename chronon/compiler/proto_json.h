@@ -11,10 +11,10 @@
 #include <string_view>
 
 #include "chronon/common/diagnostics.h"
+#include "chronon/common/json.h"
 #include "chronon/compiler/textproto.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
-#include "chronon/common/json.h"
 #include "nlohmann/json.hpp"
 
 namespace chronon {

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "chronon/api.pb.h"
+#include "chronon/common/json.h"
 #include "chronon/compiler/teams.h"
 #include "google/protobuf/message.h"
-#include "chronon/common/json.h"
 #include "nlohmann/json.hpp"
 
 namespace chronon {

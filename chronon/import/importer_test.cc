@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "chronon/common/json.h"
 #include "chronon/compiler/compiler.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "chronon/common/json.h"
 #include "nlohmann/json.hpp"
 
 namespace chronon {

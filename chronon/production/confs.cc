@@ -5,9 +5,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "chronon/api.pb.h"
+#include "chronon/common/json.h"
 #include "chronon/common/json_limits.h"
 #include "chronon/compiler/validate.h"
-#include "chronon/common/json.h"
 #include "nlohmann/json.hpp"
 
 namespace chronon {

@@ -57,7 +57,7 @@ if ((import_stale)); then
   mkdir -p "$out/import_obj"
   import_jobs=()
   for src in "$root"/chronon/import/*.cc "$here/import_fuzzer.cc"; do
-    [[ $src == *_test.cc || $src == */import_main.cc ]] && continue
+    [[ $src == *_test.cc || $src == */import_main.cc || $src == *_unity.cc ]] && continue
     "${CXX:-clang++-14}" -std=c++17 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
       -fno-sanitize-recover=undefined -I"$out/gen" -I"$root" -c "$src" -o "$out/import_obj/$(basename "$src" .cc).o" &
     import_jobs+=($!)

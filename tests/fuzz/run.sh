@@ -54,7 +54,7 @@ import_stale=0
 [[ -f $import_fuzzer && ! $here/import_fuzzer.cc -nt $import_fuzzer && ! $fuzzer -nt $import_fuzzer ]] || import_stale=1
 for f in "$root"/chronon/import/*.cc "$root"/chronon/import/*.h; do [[ $f -nt $import_fuzzer ]] && import_stale=1; done
 if ((import_stale)); then
-  mkdir -p "$out/import_obj"
+  rm -rf "$out/import_obj" && mkdir -p "$out/import_obj"  # objects of files since removed must not be linked
   import_jobs=()
   for src in "$root"/chronon/import/*.cc "$here/import_fuzzer.cc"; do
     [[ $src == *_test.cc || $src == */import_main.cc || $src == *_unity.cc ]] && continue

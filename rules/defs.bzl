@@ -43,7 +43,9 @@ def _with_default_src(macro, rule, name, src, **kwargs):
             fail("{} //{}:{}: {}".format(macro, native.package_name(), name, naming.error))
     _check_ascii_label(macro, name, "src", src)
     _check_ascii_label(macro, name, "teams", kwargs.get("teams"))
-    rule(name = name, src = src if src else name + ".textproto", **kwargs)
+    if not src and not kwargs.get("text"):
+        src = name + ".textproto"
+    rule(name = name, src = src, **kwargs)
 
 def _with_columns(name, kwargs):
     # `<name>.columns`: manual, so `bazel build //...` does not pay for it.

@@ -53,11 +53,63 @@ bool WriteFileAtomically(const std::string& path, const std::string& contents) {
   return true;
 }
 
+// --src_text starts with a marker, the letter é as the rules' .bzl file spells it in UTF-8 (bytes C3 A9), which
+// Bazel handles exactly as it handles the user's text. Bazel 4.2.3 keeps a .bzl string as one char per byte and
+// writes a param file (and a worker request) in UTF-8, so every byte of 0x80 and above arrives encoded a second
+// time: the marker then reads C3 83 C2 A9, and decoding the text once gives back the user's bytes. A Bazel that
+// writes the bytes as they are delivers the marker as C3 A9, and the text is taken as it is. Only code points up
+// to U+00FF can occur in the doubly encoded form (one byte each), so the decoder is these few lines, not a library.
+constexpr char kMarkerRaw[] = "\xC3\xA9";
+constexpr char kMarkerDoubled[] = "\xC3\x83\xC2\xA9";
+
+bool UndoDoubleEncoding(absl::string_view text, std::string* out) {
+  out->reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      out->push_back(static_cast<char>(c));
+      continue;
+    }
+    if ((c != 0xC2 && c != 0xC3) || i + 1 == text.size()) return false;
+    const unsigned char next = static_cast<unsigned char>(text[++i]);
+    if ((next & 0xC0) != 0x80) return false;
+    out->push_back(static_cast<char>(((c & 0x1F) << 6) | (next & 0x3F)));
+  }
+  return true;
+}
+
+// Reverses the rules' one-line escape of --src_text (compile.bzl's _escape_line): `\\`, `\n` and `\r`.
+bool UnescapeLine(const std::string& escaped, std::string* out) {
+  out->reserve(escaped.size());
+  for (size_t i = 0; i < escaped.size(); ++i) {
+    if (escaped[i] != '\\') {
+      out->push_back(escaped[i]);
+      continue;
+    }
+    if (++i == escaped.size()) return false;
+    switch (escaped[i]) {
+      case '\\':
+        out->push_back('\\');
+        break;
+      case 'n':
+        out->push_back('\n');
+        break;
+      case 'r':
+        out->push_back('\r');
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
 int Usage(const std::string& problem, std::string* messages) {
   *messages +=
       "chronon_compiler: error: " + problem +
       "\nusage: chronon_compiler --kind=source|group_by|join|staging_query --label=//pkg:target "
-      "[--name=team.name] [--workspace=NAME] [--origin=TEXT] --src=FILE [--teams=teams.json] [--dep=SUMMARY]... "
+      "[--name=team.name] [--workspace=NAME] [--origin=TEXT] --src=FILE [--src_text=TEXT] [--teams=teams.json] "
+      "[--dep=SUMMARY]... "
       "[--out_conf=FILE] --out_summary=FILE\n";
   return 2;
 }
@@ -65,6 +117,7 @@ int Usage(const std::string& problem, std::string* messages) {
 int RunCompileOrThrow(const std::vector<std::string>& args, std::string* messages, std::string* out_conf,
                       std::string* out_summary) {
   std::string kind, src, teams, origin;
+  std::optional<std::string> src_text;
   CompileInput input;
   std::vector<std::string> dep_paths;
   // Parsed by hand, not with Abseil's flags library, because the persistent worker (worker.h) parses one argument
@@ -90,7 +143,20 @@ int RunCompileOrThrow(const std::vector<std::string>& args, std::string* message
       origin = value;
     else if (flag == "--src")
       src = value;
-    else if (flag == "--teams")
+    else if (flag == "--src_text") {
+      std::string decoded;
+      if (absl::StartsWith(value, kMarkerDoubled)) {
+        if (!UndoDoubleEncoding(absl::string_view(value).substr(sizeof(kMarkerDoubled) - 1), &decoded)) {
+          return Usage("--src_text is not doubly encoded UTF-8 after its marker", messages);
+        }
+      } else if (absl::StartsWith(value, kMarkerRaw)) {
+        decoded = value.substr(sizeof(kMarkerRaw) - 1);
+      } else {
+        return Usage("--src_text must start with the marker \xC3\xA9 (the rules write it)", messages);
+      }
+      src_text.emplace();
+      if (!UnescapeLine(decoded, &*src_text)) return Usage("--src_text has a bad escape", messages);
+    } else if (flag == "--teams")
       teams = value;
     else if (flag == "--dep")
       dep_paths.push_back(value);
@@ -117,7 +183,15 @@ int RunCompileOrThrow(const std::vector<std::string>& args, std::string* message
 
   Diagnostics diags(src, input.label);
   diags.set_origin(origin);
-  if (!ReadFile(src, &input.src_text)) {
+  if (src_text) {
+    // The definition came in the arguments (chronon_module's generated text): write it out as --src, the file the
+    // messages point at, before compiling, so that it is there to open when the compile fails.
+    input.src_text = std::move(*src_text);
+    if (!WriteFileAtomically(src, input.src_text)) {
+      *messages += "chronon_compiler: error: cannot write " + src + " [" + kUnwritable + "]\n";
+      return 1;
+    }
+  } else if (!ReadFile(src, &input.src_text)) {
     *messages += src + ":1:1: error: cannot read the file [" + kUnreadable + "]\n";
     return 1;
   }

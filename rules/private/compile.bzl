@@ -70,6 +70,19 @@ def _team_config(ctx, team):
     teams = ctx.attr._team_split[ChrononTeamsInfo]
     return teams.by_team.get(team, teams.whole)
 
+# The letter é, in this file's UTF-8: it travels with the text, so the compiler can tell how Bazel encoded both
+# (Bazel 4.2.3 encodes every byte of 0x80 and above a second time in a param file; see cli.cc).
+_TEXT_MARKER = "é"
+
+def _escape_line(text):
+    """`text` on one line, for a multiline param file: backslashes and line breaks escaped.
+
+    The compiler's `--src_text` reverses it.
+    """
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
 def _compile_impl(ctx, kind):
     summary = ctx.actions.declare_file(ctx.label.name + ".chronon.json")
     outputs = [summary]
@@ -79,10 +92,25 @@ def _compile_impl(ctx, kind):
     args.add(kind, format = "--kind=%s")
     args.add(str(ctx.label), format = "--label=%s")
     args.add(ctx.workspace_name, format = "--workspace=%s")
-    args.add(ctx.file.src, format = "--src=%s")
+    inputs = []
+    if ctx.attr.text:
+        if ctx.file.src:
+            fail("give `src` or `text`, not both")
+
+        # The text travels in the action's arguments (its param file, or the worker's request): no file-write action
+        # and no target per generated definition. The compiler writes it out as `<name>.generated.textproto`, the
+        # file its messages point at.
+        generated = ctx.actions.declare_file(ctx.label.name + ".generated.textproto")
+        outputs.append(generated)
+        args.add(generated, format = "--src=%s")
+        args.add(_TEXT_MARKER + _escape_line(ctx.attr.text), format = "--src_text=%s")
+    elif ctx.file.src:
+        args.add(ctx.file.src, format = "--src=%s")
+        inputs.append(ctx.file.src)
+    else:
+        fail("give `src` (a textproto file) or `text`")
     if ctx.attr.origin:
         args.add(ctx.attr.origin, format = "--origin=%s")
-    inputs = [ctx.file.src]
     infos = [dep[ChrononInfo] for dep in ctx.attr.deps]
     args.add_all(infos, map_each = _summary_path, format_each = "--dep=%s")
     args.add(summary, format = "--out_summary=%s")
@@ -140,8 +168,11 @@ def _attrs(deps_doc, with_teams = True):
     attrs = {
         "src": attr.label(
             allow_single_file = [".textproto", ".pbtxt", ".txtpb"],
-            mandatory = True,
-            doc = "The definition, a textproto (`.textproto`, `.pbtxt` or `.txtpb`).",
+            doc = "The definition, a textproto (`.textproto`, `.pbtxt` or `.txtpb`). Required unless `text` is given.",
+        ),
+        "text": attr.string(
+            doc = "The definition's textproto itself, instead of `src` (chronon_module sets it). The compile action " +
+                  "writes it to `<name>.generated.textproto` beside the conf, the file the compiler's messages name.",
         ),
         "deps": attr.label_list(
             providers = [ChrononInfo],

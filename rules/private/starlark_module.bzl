@@ -9,19 +9,6 @@ load(
 )
 load(":starlark_proto.bzl", "encode", "type_of")
 
-def _textproto_file_impl(ctx):
-    ctx.actions.write(ctx.outputs.out, ctx.attr.content)
-    return [DefaultInfo(files = depset([ctx.outputs.out]))]
-
-chronon_textproto_file = rule(
-    implementation = _textproto_file_impl,
-    attrs = {
-        "content": attr.string(mandatory = True),
-        "out": attr.output(mandatory = True),
-    },
-    doc = "Writes `content` to `out`: the textproto chronon_module generated for one value.",
-)
-
 _KINDS = {
     "GroupBy": ("chronon_group_by", chronon_group_by),
     "Join": ("chronon_join", chronon_join),
@@ -37,7 +24,8 @@ def chronon_module(name, teams = None, visibility = None, testonly = None, **val
     names variable `v1` of `group_bys/<team>/purchases.py`). A Join becomes a chronon_join, a StagingQuery a
     chronon_staging_query, a Source a chronon_source (GroupBys and Joins may also embed a Source value instead). Each
     target's `deps` are the labels its value names (Source / GroupBy / Join refs given as labels, and staging
-    queries), in the order written. The textproto is written to `<module>.<var>.generated.textproto`.
+    queries), in the order written. The target's compile action writes the textproto it was given (its `text`) to
+    `<module>.<var>.generated.textproto`: no target or action of its own.
 
     Args:
       name: the module's name (its .bzl file without `.bzl`), the first part of every target name.
@@ -77,14 +65,6 @@ def chronon_module(name, teams = None, visibility = None, testonly = None, **val
             ),
             "# edit that file, not this one. Target //{}:{} ({}).".format(package, target, macro_name),
         ]
-        src = target + ".generated.textproto"
-        chronon_textproto_file(
-            name = target + ".textproto",
-            out = src,
-            content = "\n".join(header) + "\n" + encoded.text,
-            visibility = visibility,
-            testonly = testonly,
-        )
 
         # For the compiler's messages. Not the call's line (Bazel's own ERROR line names it): the compile action
         # would run again whenever a line is added above the call.
@@ -101,4 +81,4 @@ def chronon_module(name, teams = None, visibility = None, testonly = None, **val
             kwargs["testonly"] = testonly
         if kind != "Source" and teams != None:
             kwargs["teams"] = teams
-        macro(name = target, src = ":" + src, deps = encoded.labels, **kwargs)
+        macro(name = target, text = "\n".join(header) + "\n" + encoded.text, deps = encoded.labels, **kwargs)

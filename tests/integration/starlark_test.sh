@@ -34,6 +34,38 @@ grep -qx '//group_bys/example_team:example_group_by.v0' <<<"$deps" || fail "the 
 echo "starlark seed: generated textproto has enum names and a header; deps derived"
 (cd "$seed" && bazel shutdown 2>/dev/null) || true
 
+# Non-ASCII text in a Starlark value: the compile action gets the generated text in its arguments (a param file, or
+# a worker request), not in a file. A select expression of the seed's source gets ` -- café ☕😀`: the generated
+# textproto must hold those UTF-8 bytes, and the GroupBy and the Join (which embed the source) must be compile.py's
+# goldens with the same text appended, escaped as compile.py's writer does (ensure_ascii: \u00e9, surrogate pairs).
+utf8=$(mktemp -d)
+cp -r "$seed"/{WORKSPACE,BUILD,teams.json,group_bys,joins,sources} "$utf8/"
+sed -i "s|path = \"../..\"|path = \"$ROOT\"|" "$utf8/WORKSPACE"
+cp "$utf8/sources/test_sources.bzl" "$utf8/test_sources.bzl.orig"
+# Twice: through the persistent worker (a WorkRequest), and as a plain process reading its param file; the
+# strategy's name ends the text, so that the second build's actions run too (the compiler itself stays cached).
+for strategy in worker local; do
+  sed "s|has_availability = 1|has_availability = 1 -- café ☕😀 $strategy|" "$utf8/test_sources.bzl.orig" \
+    >"$utf8/sources/test_sources.bzl"
+  grep -q 'café' "$utf8/sources/test_sources.bzl" || fail "the non-ASCII edit did not apply"
+  bazel_in "$utf8" build --strategy=ChrononCompile=$strategy //... >"$utf8.log" 2>&1 ||
+    { cat "$utf8.log"; fail "the seed with non-ASCII text did not build ($strategy)"; }
+  utf8_bin=$(cd "$utf8" && bazel info bazel-bin 2>/dev/null)
+  grep -qF "has_availability = 1 -- café ☕😀 $strategy" \
+    "$utf8_bin/group_bys/example_team/example_group_by.v0.generated.textproto" ||
+    fail "the generated textproto does not hold the non-ASCII text as written ($strategy)"
+  for rel in group_bys/example_team/example_group_by.v0 joins/example_team/example_join.v1; do
+    expected=$(sed "s|has_availability = 1|has_availability = 1 -- caf\\\\u00e9 \\\\u2615\\\\ud83d\\\\ude00 $strategy|" \
+      "$GOLDENS/seed/expected/$rel")
+    [[ $expected != "$(cat "$GOLDENS/seed/expected/$rel")" ]] || fail "$rel: the golden has no 'has_availability = 1'"
+    [[ $(cat "$utf8_bin/production/$rel") == "$expected" ]] ||
+      { diff <(echo "$expected") "$utf8_bin/production/$rel" | head; fail "$rel with non-ASCII text differs ($strategy)"; }
+  done
+done
+(cd "$utf8" && bazel shutdown 2>/dev/null) || true
+rm -rf "$utf8" "$utf8.log"
+echo "starlark seed: non-ASCII text reaches the generated textproto and the confs as compile.py writes it"
+
 # tests/starlark_sample: all of tests/sample, written in Starlark from Chronon's sample Python (thrift ttypes and
 # MetaData, a staging query's and a GroupBy's table names, tags, APPROX_PERCENTILE(k=), **kwargs, derivations built
 # by comprehensions, external and contextual parts, label parts with inline GroupBys, bootstrap parts, a JoinSource

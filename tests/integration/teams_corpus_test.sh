@@ -28,7 +28,7 @@ importer=$ROOT/bazel-bin/chronon/import/chronon_import
 # when there are none.
 lines() {
   local found
-  found=$(grep -aoE 'teams\.json:[0-9]+:[0-9]+: error: .* \[(teams-json-syntax|invalid-team-config)\]' "$1" |
+  found=$(LC_ALL=C grep -aoE 'teams\.json:[0-9]+:[0-9]+: error: .* \[(teams-json-syntax|invalid-team-config)\]' "$1" |
     LC_ALL=C sort -u || true)
   if [[ -n $found ]]; then printf '%s\n' "$found"; else echo accepted; fi
 }

@@ -189,8 +189,10 @@ def _utf8(code):
     return _BYTES[0xF0 + code // 262144] + _BYTES[0x80 + code // 4096 % 64] + _BYTES[0x80 + code // 64 % 64] + _BYTES[0x80 + code % 64]
 
 def _utf8_length(text, j, n):
-    """The length of the UTF-8 sequence that starts at byte j (not ASCII) of `text`, or 0 if it is not one (RFC 3629:
-    no overlong forms, no surrogates, nothing above U+10FFFF)."""
+    """The length of the UTF-8 sequence at byte j (not ASCII) of `text`, or 0 if it is not one.
+
+    As RFC 3629 defines UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
+    """
     c = text[j]
     if c < "\302" or c > "\364":
         return 0

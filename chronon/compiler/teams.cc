@@ -142,6 +142,50 @@ bool ValidNumber(const std::string& s) {
   return i == n;
 }
 
+// The digits of 2^1024 - 2^970 (trailing zeros dropped): the least number that a double rounds to infinity.
+constexpr char kDoubleLimit[] =
+    "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692"
+    "887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842"
+    "914819860834936475292719074168444365510704342711559699508093042880177904174497792";
+
+// Whether the valid JSON number `number` is beyond a double's range: json_scan.bzl's _too_large. nlohmann refuses
+// such a number (out_of_range) without saying where.
+bool TooLarge(const std::string& number) {
+  std::string s = number[0] == '-' ? number.substr(1) : number;
+  long exponent = 0;
+  const size_t e = s.find_first_of("eE");
+  if (e != std::string::npos) {
+    const std::string exponent_text = s.substr(e + 1);
+    s = s.substr(0, e);
+    std::string exponent_digits = exponent_text.substr(exponent_text.find_first_not_of("+-"));
+    exponent_digits.erase(0, std::min(exponent_digits.find_first_not_of('0'), exponent_digits.size()));
+    if (exponent_digits.empty()) {
+      exponent = 0;
+    } else if (exponent_digits.size() <= 6) {
+      exponent = std::stol(exponent_digits);
+    } else {
+      exponent = 1000000;
+    }
+    if (exponent_text[0] == '-') exponent = -exponent;
+  }
+  const size_t dot = s.find('.');
+  const size_t integer_digits = dot == std::string::npos ? s.size() : dot;
+  std::string digits = s;
+  if (dot != std::string::npos) digits.erase(dot, 1);
+  const size_t leading = std::min(digits.find_first_not_of('0'), digits.size());
+  std::string significant = digits.substr(leading);
+  if (significant.empty()) return false;
+  // The number is 0.<significant> * 10^magnitude.
+  const long magnitude = static_cast<long>(integer_digits) - static_cast<long>(leading) + exponent;
+  if (magnitude != 309) return magnitude > 309;
+  significant.erase(significant.find_last_not_of('0') + 1);
+  std::string limit = kDoubleLimit;
+  const size_t width = std::max(significant.size(), limit.size());
+  significant.resize(width, '0');
+  limit.resize(width, '0');
+  return significant >= limit;
+}
+
 constexpr char kNotUtf8[] = "bytes that are not UTF-8 in a string (teams.json is read as UTF-8)";
 constexpr char kNotAscii[] = "a byte outside a string that is neither printable ASCII nor whitespace";
 
@@ -224,6 +268,11 @@ std::optional<TeamConfigError> Tokenize(const std::string& text, std::vector<Tok
       while (end < n && std::strchr("0123456789+-.eE", text[end]) != nullptr && text[end] != '\0') ++end;
       const std::string number = text.substr(pos, end - pos);
       if (!ValidNumber(number)) return SyntaxError(line, column, absl::StrCat("`", number, "` is not a JSON number"));
+      if (TooLarge(number)) {
+        return SyntaxError(
+            line, column,
+            absl::StrCat("`", number, "` is beyond the range of a double: JSON readers refuse it or make it infinite"));
+      }
       tokens->push_back({'v', number, line, column, ""});
       pos = end;
       continue;
@@ -441,8 +490,8 @@ TeamConfig TeamConfig::Parse(const std::string& text) {
   try {
     config.root_ = Json::parse(text);
   } catch (const Json::exception& e) {
-    // What the scan accepts and nlohmann does not: a number too large for a double (`1e999`, out_of_range); it
-    // does not say where.
+    // Nothing the scan accepts, as far as known (a number too large for a double is refused by the scan, with its
+    // position); kept so that no input can throw.
     config.errors_.push_back({0, 0, "teams-json-syntax", "not valid JSON: a number is out of range"});
     config.root_ = Json::object();
     return config;

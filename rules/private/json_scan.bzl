@@ -145,6 +145,12 @@ def _tokenize(text):
                     column = column,
                     message = "`{}` is not a JSON number".format(number),
                 ))
+            if _too_large(number):
+                return struct(tokens = None, error = struct(
+                    line = line,
+                    column = column,
+                    message = "`{}` is beyond the range of a double: JSON readers refuse it or make it infinite".format(number),
+                ))
             tokens.append(struct(kind = "value", text = number, line = line, column = column, offset = pos, value = None))
             pos = end
             continue
@@ -215,6 +221,37 @@ def _utf8_length(text, j, n):
         if text[k] < "\200" or text[k] > "\277":
             return 0
     return length
+
+# The digits of 2^1024 - 2^970 (309 of them; trailing zeros dropped): the least number that a double rounds to
+# infinity (nlohmann, compile.py's json.load and strtod all round so).
+_DOUBLE_LIMIT = "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792"
+
+def _too_large(number):
+    """Whether the valid JSON number `number` is beyond a double's range (its magnitude at least _DOUBLE_LIMIT)."""
+    s = number[1:] if number.startswith("-") else number
+    exponent = 0
+    e = max(s.find("e"), s.find("E"))
+    if e >= 0:
+        exponent_text = s[e + 1:]
+        s = s[:e]
+        exponent_digits = exponent_text.lstrip("+-").lstrip("0")
+        exponent = int(exponent_digits) if len(exponent_digits) <= 6 and exponent_digits else (1000000 if exponent_digits else 0)
+        if exponent_text.startswith("-"):
+            exponent = -exponent
+    dot = s.find(".")
+    integer_digits = s if dot < 0 else s[:dot]
+    digits = s.replace(".", "")
+    significant = digits.lstrip("0")
+    if not significant:
+        return False
+
+    # The number is 0.<significant> * 10^magnitude.
+    magnitude = len(integer_digits) - (len(digits) - len(significant)) + exponent
+    if magnitude != 309:
+        return magnitude > 309
+    significant = significant.rstrip("0")
+    width = max(len(significant), len(_DOUBLE_LIMIT))
+    return significant + "0" * (width - len(significant)) >= _DOUBLE_LIMIT + "0" * (width - len(_DOUBLE_LIMIT))
 
 def _valid_number(s):
     """Whether `s` is a JSON number: -?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?"""

@@ -3,6 +3,7 @@
 #ifndef CHRONON_TEAMS_H_
 #define CHRONON_TEAMS_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,8 @@
 #include "chronon/common/json.h"
 
 namespace chronon {
+
+struct TeamJsonMember;  // teams.cc
 
 // A problem of teams.json itself, at a 1-based position in it (line 0: the file as a whole).
 struct TeamConfigError {
@@ -21,9 +24,11 @@ struct TeamConfigError {
 
 class TeamConfig {
  public:
-  // Parses teams.json as users write it, or chronon_team_config's per-team split of it, whose "$source" member
-  // names the file and whose "$errors" member holds what the split found wrong, with positions in that file
-  // (rules/private/team_config.bzl). Never fails: what is wrong is in Errors().
+  // Parses teams.json as users write it (with the checks and messages of the build's scanner,
+  // rules/private/json_scan.bzl: the same files are refused, with the same messages at the same positions), or
+  // chronon_team_config's per-team split of it, whose "$source" member names the file and whose "$errors" member holds
+  // what the split found wrong, with positions in that file (rules/private/team_config.bzl). Never fails: what is wrong
+  // is in Errors().
   static TeamConfig Parse(const std::string& text);
 
   // What is wrong for a definition of `team`: the file's syntax, or the entries of `team` and of `default` (the
@@ -41,6 +46,8 @@ class TeamConfig {
   Json root_ = Json::object();
   std::string source_;
   std::vector<TeamConfigError> errors_;  // syntax, or what the split reported
+  // Where each team's entry and its members are in the text (teams.cc's scan), for the positions of type errors.
+  std::shared_ptr<const TeamJsonMember> positions_;
 };
 
 }  // namespace chronon

@@ -39,14 +39,38 @@ std::vector<std::string> Errors(const std::string& text, const std::string& team
 }
 
 TEST(TeamConfigTest, SyntaxErrorsHaveTheirLineAndColumn) {
-  std::vector<std::string> errors = Errors("{\n  \"team\": {},\n}\n", "team");
-  ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0].substr(0, errors[0].find(' ')), "3:1");
-  EXPECT_NE(errors[0].find("teams-json-syntax: not valid JSON: "), std::string::npos) << errors[0];
+  // json_scan.bzl's message, at the comma (tests/teams_corpus holds a case of each kind of mistake).
+  EXPECT_EQ(Errors("{\n  \"team\": {},\n}\n", "team"),
+            std::vector<std::string>{
+                "2:13 teams-json-syntax: trailing comma before `}`: remove the comma after the last member"});
   EXPECT_EQ(Errors("not json", "team").size(), 1u);
-  // Found by tests/fuzz/teams_fuzzer.cc: a number too large for a double throws out_of_range, not parse_error.
+  // Found by tests/fuzz/teams_fuzzer.cc: a number too large for a double (nlohmann throws out_of_range, json.load
+  // makes it infinite). Refused by the scan, as json_scan.bzl does, at the number.
   EXPECT_EQ(Errors("{\"team\": {\"namespace\": 1e999}}", "team"),
-            std::vector<std::string>{"0:0 teams-json-syntax: not valid JSON: a number is out of range"});
+            std::vector<std::string>{"1:24 teams-json-syntax: `1e999` is beyond the range of a double: JSON readers "
+                                     "refuse it or make it infinite"});
+}
+
+// The least number a double rounds to infinity is 2^1024 - 2^970; everything below it is read (nlohmann parses it
+// without an exception, so Errors() is empty), everything from it on is refused.
+TEST(TeamConfigTest, NumbersUpToTheRangeOfADouble) {
+  const std::string limit =
+      "1797693134862315807937289714053034150799341327100378269361737789804449682927647509466490179775872070963302864166"
+      "9288791094655554785194040263065748867150582068190890200070838367627385484581771153176447573027006985557136695962"
+      "2842914819860834936475292719074168444365510704342711559699508093042880177904174497792";
+  const std::string below =
+      "1797693134862315807937289714053034150799341327100378269361737789804449682927647509466490179775872070963302864166"
+      "9288791094655554785194040263065748867150582068190890200070838367627385484581771153176447573027006985557136695962"
+      "2842914819860834936475292719074168444365510704342711559699508093042880177904174497791";
+  for (const std::string& number :
+       {below, "-" + below, std::string("1.7976931348623157e308"), std::string("1e308"), std::string("1e-999"),
+        std::string("0e9999999999"), std::string("0.0000000000000000001e327"), std::string("1e+0000308")}) {
+    EXPECT_TRUE(Errors("{\"team\": {\"env\": " + number + "}}", "team").empty()) << number;
+  }
+  for (const std::string& number : {limit, "-" + limit, std::string("1.7976931348623159e308"), std::string("1e309"),
+                                    std::string("10e308"), std::string("1e9999999999"), std::string("0.01e311")}) {
+    EXPECT_EQ(Errors("{\"team\": {\"env\": " + number + "}}", "team").size(), 1u) << number;
+  }
   EXPECT_EQ(Errors("22222222e222222222+222", "team").size(), 1u);
   EXPECT_EQ(Errors("", "team").size(), 1u);
 }
@@ -66,23 +90,24 @@ TEST(TeamConfigTest, DuplicateKeysAreRefusedAsTheRulesDo) {
   EXPECT_TRUE(Errors(R"({"t": {"namespace": "t"}, "u": {"namespace": "namespace"}})", "t").empty());
 }
 
+// Type errors are at the value, as the rules report them (positions from the scan that json_scan.bzl also does).
 TEST(TeamConfigTest, WhatIsNotATeamConfig) {
   EXPECT_EQ(
       Errors("[1]", "team"),
       std::vector<std::string>{"1:1 invalid-team-config: teams.json must be a JSON object of teams, not an array"});
   EXPECT_EQ(Errors(R"({"team": 1})", "team"),
             std::vector<std::string>{
-                "0:0 invalid-team-config: the entry of team \"team\" must be a JSON object, not a number"});
+                "1:10 invalid-team-config: the entry of team \"team\" must be a JSON object, not a number"});
   EXPECT_EQ(
       Errors(R"({"team": {"namespace": 42, "table_properties": {"a": "1", "b": 2}}})", "team"),
       (std::vector<std::string>{
-          "0:0 invalid-team-config: the \"namespace\" of team \"team\" must be a string (a Hive database), not a "
+          "1:24 invalid-team-config: the \"namespace\" of team \"team\" must be a string (a Hive database), not a "
           "number",
-          "0:0 invalid-team-config: the \"table_properties\" of team \"team\": the value of \"b\" must be a string (a "
+          "1:64 invalid-team-config: the \"table_properties\" of team \"team\": the value of \"b\" must be a string (a "
           "Hive table property), not a number"}));
   EXPECT_EQ(
       Errors(R"({"default": {"table_properties": []}})", "default"),
-      std::vector<std::string>{"0:0 invalid-team-config: the \"table_properties\" of team \"default\" must be a JSON "
+      std::vector<std::string>{"1:34 invalid-team-config: the \"table_properties\" of team \"default\" must be a JSON "
                                "object of strings, not an array"});
 }
 

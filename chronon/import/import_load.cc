@@ -203,7 +203,7 @@ void Importer::LoadFile(const fs::path& path, const KindDir& kind) {
   if (!team_errors.empty()) {
     const TeamConfigError& e = team_errors.front();
     return error("", absl::StrCat("the entry of team ", team, " in teams.json is refused by the build: teams.json:",
-                                  e.line, ":", e.column, ": ", e.message, " [", e.id, "]"));
+                                  e.line, ":", e.column, ": error: ", e.message, " [", e.id, "]"));
   }
   if (!teams_.HasTeam(team)) {
     return error("", absl::StrCat("team ", team,

@@ -7,20 +7,34 @@ and so that the compiler can point at the member a type error is in.
 
 Starlark has neither recursion nor `while`: the scanner is a loop over tokens with an explicit stack. Columns count
 bytes (Bazel 4 reads files as Latin-1, one character per byte), as protoc's do.
+
+chronon/compiler/teams.cc (TeamScan) is the same scanner in C++, for the compiler and the importer: both accept and
+refuse the same files with the same messages at the same positions, which tests/integration/teams_corpus_test.sh
+checks over tests/teams_corpus/. A change here is a change there.
 """
 
 _WHITESPACE = " \t\r\n"
 _DIGITS = "0123456789"
 _NUMBER_CHARS = "0123456789+-.eE"
 
-# What each escape stands for, as far as comparing keys needs (Starlark strings have no \b or \f).
-_ESCAPES = {"\"": "\"", "\\": "\\", "/": "/", "b": "\\b", "f": "\\f", "n": "\n", "r": "\r", "t": "\t"}
+# What each escape stands for: keys are compared as JSON readers decode them.
+_ESCAPES = {"\"": "\"", "\\": "\\", "/": "/", "b": "\010", "f": "\014", "n": "\n", "r": "\r", "t": "\t"}
 _HEX = "0123456789abcdefABCDEF"
 
-# The printable ASCII characters from 0x20, so that a key spelled `"a\\u005fb"` compares equal to `"a_b"` (Starlark in
-# Bazel 4 has no chr()). Other escaped code points stay escaped (lower case): `"\\u00e9"` and a raw `é` are not found
-# to be the same key.
-_ASCII = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"
+# _BYTES[b] is the character of byte b as Bazel reads a file (Latin-1: one character per byte), so that a `\\uXXXX`
+# escape decodes to the UTF-8 bytes of its code point (Starlark in Bazel 4 has no chr()): a key spelled
+# `"a\\u005fb"` is the key `"a_b"`, and `"\\u00e9"` is `"é"`, as for json.load and nlohmann.
+_BYTES = "\000\001\002\003\004\005\006\007\010\011\012\013\014\015\016\017\020\021\022\023\024\025\026\027\030\031\032\033\034\035\036\037 !\042#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\134]^_`abcdefghijklmnopqrstuvwxyz{|}~\177\200\201\202\203\204\205\206\207\210\211\212\213\214\215\216\217\220\221\222\223\224\225\226\227\230\231\232\233\234\235\236\237\240\241\242\243\244\245\246\247\250\251\252\253\254\255\256\257\260\261\262\263\264\265\266\267\270\271\272\273\274\275\276\277\300\301\302\303\304\305\306\307\310\311\312\313\314\315\316\317\320\321\322\323\324\325\326\327\330\331\332\333\334\335\336\337\340\341\342\343\344\345\346\347\350\351\352\353\354\355\356\357\360\361\362\363\364\365\366\367\370\371\372\373\374\375\376\377"
+
+# The printable ASCII characters, and those that continue a word (`true`, or a mistake such as `True`).
+_ASCII = _BYTES[32:127]
+_WORD_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
+
+# Nesting deeper than this is refused (chronon/common/json_limits.h's kMaxJsonDepth; an entry of teams.json needs 3).
+MAX_DEPTH = 512
+TOO_DEEP = "arrays and objects nested deeper than {} levels (a teams.json entry needs 3)".format(MAX_DEPTH)
+NOT_UTF8 = "bytes that are not UTF-8 in a string (teams.json is read as UTF-8)"
+NOT_ASCII = "a byte outside a string that is neither printable ASCII nor whitespace"
 
 def _describe(token):
     if token == None:
@@ -71,19 +85,36 @@ def _tokenize(text):
                     break
                 if d == "\\":
                     e = text[j + 1] if j + 1 < n else ""
+                    code = int(text[j + 2:j + 6], 16) if e == "u" and _is_hex4(text, j + 2, n) else -1
+                    low = int(text[j + 8:j + 12], 16) if text[j + 6:j + 8] == "\\u" and _is_hex4(text, j + 8, n) else -1
                     if e in _ESCAPES:
                         chars.append(_ESCAPES[e])
                         skip = 1
-                    elif e == "u" and j + 6 <= n and all([h in _HEX for h in text[j + 2:j + 6].elems()]):
-                        code = int(text[j + 2:j + 6], 16)
-                        chars.append(_ASCII[code - 32] if code >= 32 and code < 127 else "\\u" + text[j + 2:j + 6].lower())
+                    elif code >= 0 and (code < 0xD800 or code > 0xDFFF):
+                        chars.append(_utf8(code))
                         skip = 5
+                    elif code >= 0xD800 and code <= 0xDBFF and low >= 0xDC00 and low <= 0xDFFF:
+                        # A surrogate pair: one code point.
+                        chars.append(_utf8(0x10000 + (code - 0xD800) * 1024 + low - 0xDC00))
+                        skip = 11
                     else:
+                        # Also half a surrogate pair, which no UTF-8 text can hold.
                         return struct(tokens = None, error = struct(
                             line = line,
                             column = j - line_start + 1,
                             message = "invalid escape sequence in a string",
                         ))
+                    continue
+                if d >= "\200":
+                    length = _utf8_length(text, j, n)
+                    if not length:
+                        return struct(tokens = None, error = struct(
+                            line = line,
+                            column = j - line_start + 1,
+                            message = NOT_UTF8,
+                        ))
+                    chars.append(text[j:j + length])
+                    skip = length - 1
                     continue
                 if d < " ":  # a control character (string order is byte order here)
                     return struct(tokens = None, error = struct(
@@ -114,12 +145,20 @@ def _tokenize(text):
                     column = column,
                     message = "`{}` is not a JSON number".format(number),
                 ))
+            if _too_large(number):
+                return struct(tokens = None, error = struct(
+                    line = line,
+                    column = column,
+                    message = "`{}` is beyond the range of a double: JSON readers refuse it or make it infinite".format(number),
+                ))
             tokens.append(struct(kind = "value", text = number, line = line, column = column, offset = pos, value = None))
             pos = end
             continue
+        if c not in _ASCII:
+            return struct(tokens = None, error = struct(line = line, column = column, message = NOT_ASCII))
         word_end = n
         for j in range(pos, n):
-            if not (text[j].isalnum() or text[j] == "_"):
+            if text[j] not in _WORD_CHARS:
                 word_end = j
                 break
         word = text[pos:max(word_end, pos + 1)]
@@ -140,6 +179,79 @@ def _tokenize(text):
             message = "unexpected `{}`{}".format(word, hint),
         ))
     return struct(tokens = tokens, error = None)
+
+def _is_hex4(text, i, n):
+    """Whether text[i:i + 4] is four hex digits."""
+    return i + 4 <= n and all([h in _HEX for h in text[i:i + 4].elems()])
+
+def _utf8(code):
+    """The UTF-8 bytes of code point `code`, one character per byte."""
+    if code < 0x80:
+        return _BYTES[code]
+    if code < 0x800:
+        return _BYTES[0xC0 + code // 64] + _BYTES[0x80 + code % 64]
+    if code < 0x10000:
+        return _BYTES[0xE0 + code // 4096] + _BYTES[0x80 + code // 64 % 64] + _BYTES[0x80 + code % 64]
+    return _BYTES[0xF0 + code // 262144] + _BYTES[0x80 + code // 4096 % 64] + _BYTES[0x80 + code // 64 % 64] + _BYTES[0x80 + code % 64]
+
+def _utf8_length(text, j, n):
+    """The length of the UTF-8 sequence at byte j (not ASCII) of `text`, or 0 if it is not one.
+
+    As RFC 3629 defines UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
+    """
+    c = text[j]
+    if c < "\302" or c > "\364":
+        return 0
+    length, low, high = 4, "\200", "\217"  # F4
+    if c <= "\337":
+        length, low, high = 2, "\200", "\277"
+    elif c == "\340":
+        length, low, high = 3, "\240", "\277"
+    elif c == "\355":
+        length, low, high = 3, "\200", "\237"
+    elif c <= "\357":
+        length, low, high = 3, "\200", "\277"
+    elif c == "\360":
+        length, low, high = 4, "\220", "\277"
+    elif c <= "\363":
+        length, low, high = 4, "\200", "\277"
+    if j + length > n or text[j + 1] < low or text[j + 1] > high:
+        return 0
+    for k in range(j + 2, j + length):
+        if text[k] < "\200" or text[k] > "\277":
+            return 0
+    return length
+
+# The digits of 2^1024 - 2^970 (309 of them; trailing zeros dropped): the least number that a double rounds to
+# infinity (nlohmann, compile.py's json.load and strtod all round so).
+_DOUBLE_LIMIT = "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792"
+
+def _too_large(number):
+    """Whether the valid JSON number `number` is beyond a double's range (its magnitude at least _DOUBLE_LIMIT)."""
+    s = number[1:] if number.startswith("-") else number
+    exponent = 0
+    e = max(s.find("e"), s.find("E"))
+    if e >= 0:
+        exponent_text = s[e + 1:]
+        s = s[:e]
+        exponent_digits = exponent_text.lstrip("+-").lstrip("0")
+        exponent = int(exponent_digits) if len(exponent_digits) <= 6 and exponent_digits else (1000000 if exponent_digits else 0)
+        if exponent_text.startswith("-"):
+            exponent = -exponent
+    dot = s.find(".")
+    integer_digits = s if dot < 0 else s[:dot]
+    digits = s.replace(".", "")
+    significant = digits.lstrip("0")
+    if not significant:
+        return False
+
+    # The number is 0.<significant> * 10^magnitude.
+    magnitude = len(integer_digits) - (len(digits) - len(significant)) + exponent
+    if magnitude != 309:
+        return magnitude > 309
+    significant = significant.rstrip("0")
+    width = max(len(significant), len(_DOUBLE_LIMIT))
+    return significant + "0" * (width - len(significant)) >= _DOUBLE_LIMIT + "0" * (width - len(_DOUBLE_LIMIT))
 
 def _valid_number(s):
     """Whether `s` is a JSON number: -?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?"""
@@ -266,6 +378,8 @@ def json_scan(text):
                         "members": members,
                     }
                     stack[-1].members[pending_key.value] = record
+                if token.kind in ("{", "[") and len(stack) >= MAX_DEPTH:
+                    return struct(error = _error(token, TOO_DEEP), kind = None, members = None)
                 if token.kind in ("{", "["):
                     if not stack and token.kind == "{":
                         root_members = {}

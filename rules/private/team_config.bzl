@@ -156,10 +156,11 @@ def _team_config_impl(rctx):
             }]}) + "\n")
         else:
             # The whole file, for definitions of a team it lacks (the compiler then says so), with "$source" naming
-            # the file in messages.
-            brace = text.find("{")
-            rctx.file("all_teams.json", text[:brace + 1] + json.encode("$source") + ":" + json.encode(source) +
-                                        ("," if scanned.members else "") + text[brace + 1:])
+            # the file in messages. It goes last, before the closing brace, so that every member keeps its line and
+            # column (the compiler reports an error of `default` at its position in this copy).
+            brace = text.rfind("}")
+            rctx.file("all_teams.json", text[:brace] + ("," if scanned.members else "") + json.encode("$source") + ":" +
+                                        json.encode(source) + text[brace:])
             members = scanned.members
             default = members.get("default")
             default_errors = _entry_errors("default", default) if default != None else []

@@ -69,11 +69,14 @@ broken escaped_duplicate 'out = text.replace("\"example_team\": {", "\"example\\
   'error: duplicate key "example_team" (first at' '[teams-json-syntax]'
 
 # Inputs that once gave Starlark tracebacks in every build: a team name too long for a file name, and nesting
-# 1,000 deep in another team's entry. Neither team can have definitions here; the build goes on.
-with odd_inputs 'out = text.replace("\"example_team\": {", "\"" + "a" * 251 + "\": {\"namespace\": \"x\"},\n    \"deep_team\": {\"env\": " + "[" * 1000 + "]" * 1000 + "},\n    \"example_team\": {", 1)' ||
+# 1,000 deep in another team's entry. The long name's team can have no definitions and the build goes on; nesting
+# up to the limit (512 levels, as in the compiler and the importer) breaks nothing, deeper is refused with a message.
+with odd_inputs 'out = text.replace("\"example_team\": {", "\"" + "a" * 251 + "\": {\"namespace\": \"x\"},\n    \"deep_team\": {\"env\": " + "[" * 510 + "]" * 510 + "},\n    \"example_team\": {", 1)' ||
   { cat "$tmp/odd_inputs.out" >&2; fail "a long team name or deep nesting broke the build"; }
 name=odd_inputs never_in "Traceback" "Error in" "File name too long"
-echo "odd_inputs: a 251-character team name and nesting 1,000 deep break nothing"
+echo "odd_inputs: a 251-character team name and nesting 512 deep break nothing"
+broken too_deep 'out = text.replace("\"example_team\": {", "\"deep_team\": {\"env\": " + "[" * 1000 + "]" * 1000 + "},\n    \"example_team\": {", 1)' \
+  'error: arrays and objects nested deeper than 512 levels (a teams.json entry needs 3) [teams-json-syntax]'
 
 # Another team's broken entry, and team names that cannot be packages (`a:b`, a newline, a space), break nothing.
 with other_team 't["other_team"] = [1]; t["a:b"] = {"namespace": "x"}; t["new\nline"] = {}; t["a b"] = {}' ||

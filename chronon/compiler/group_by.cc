@@ -209,15 +209,28 @@ Json BuildGroupBy(CompileContext& ctx, const api::GroupBy& group_by, const Parse
   return g;
 }
 
+namespace {
+
+const Json kEmptyArray = Json::array();
+const Json kEmptyObject = Json::object();
+
+// object[key] without copying it (a large GroupBy's sources and aggregations are most of its JSON), or `absent`.
+const Json& MemberOr(const Json& object, const std::string& key, const Json& absent) {
+  const Json* value = Find(object, key);
+  return value != nullptr ? *value : absent;
+}
+
+}  // namespace
+
 void ValidateGroupBy(const CompileContext& ctx, const Json& g, const std::string& pointer) {
-  const Json sources = g.value("sources", Json::array());
+  const Json& sources = MemberOr(g, "sources", kEmptyArray);
   const bool has_aggregations = g.contains("aggregations");
-  const Json aggregations = g.value("aggregations", Json::array());
+  const Json& aggregations = MemberOr(g, "aggregations", kEmptyArray);
   const Json* accuracy = Find(g, "accuracy");
   const bool snapshot = accuracy != nullptr && *accuracy == static_cast<int>(api::SNAPSHOT);
   bool windowed = false;
   for (const Json& aggregation : aggregations) {
-    windowed = windowed || !aggregation.value("windows", Json::array()).empty();
+    windowed = windowed || !MemberOr(aggregation, "windows", kEmptyArray).empty();
   }
   bool any_streaming = false;
   std::vector<std::set<std::string>> column_sets;
@@ -226,12 +239,12 @@ void ValidateGroupBy(const CompileContext& ctx, const Json& g, const std::string
     auto [kind, member] = SourceMember(sources[i]);
     if (member == nullptr) continue;
     if (!member->contains("query")) continue;  // reported as missing-query
-    const Json query = member->value("query", Json::object());
+    const Json& query = MemberOr(*member, "query", kEmptyObject);
     const bool has_time = query.contains("timeColumn");
     std::set<std::string> columns;
-    const Json selects = query.value("selects", Json::object());
+    const Json& selects = MemberOr(query, "selects", kEmptyObject);
     for (auto& [key, value] : selects.items()) columns.insert(key);
-    column_sets.push_back(columns);
+    column_sets.push_back(std::move(columns));
     if (kind == "events") {
       if (member->contains("topic")) any_streaming = true;
       if (IsTrue(*member, "isCumulative") && !has_time) {
@@ -259,7 +272,7 @@ void ValidateGroupBy(const CompileContext& ctx, const Json& g, const std::string
     } else {
       if (kind == "entities" && member->contains("mutationTopic")) any_streaming = true;
       if (kind == "joinSource") {
-        const Json left = member->value("join", Json::object()).value("left", Json::object());
+        const Json& left = MemberOr(MemberOr(*member, "join", kEmptyObject), "left", kEmptyObject);
         const bool streams = (left.contains("events") && left["events"].contains("topic")) ||
                              (left.contains("entities") && left["entities"].contains("mutationTopic"));
         if (!streams) {
@@ -320,7 +333,7 @@ void ValidateGroupBy(const CompileContext& ctx, const Json& g, const std::string
                                     absl::AsciiStrToLower(OperationName(op))));
     }
     if (op == api::APPROX_PERCENTILE) {
-      const Json arg_map = aggregation.value("argMap", Json::object());
+      const Json& arg_map = MemberOr(aggregation, "argMap", kEmptyObject);
       if (!arg_map.contains("percentiles")) {
         ctx.diags->Error(ctx.Loc(at), "approx-percentile-arguments",
                          absl::StrCat("[Percentiles] Unsupported arguments for approx_percentile, example required: "
@@ -350,7 +363,7 @@ void ValidateGroupBy(const CompileContext& ctx, const Json& g, const std::string
                                       "or bounded variant"));
     }
     bool agg_hourly = false;
-    const Json windows = aggregation.value("windows", Json::array());
+    const Json& windows = MemberOr(aggregation, "windows", kEmptyArray);
     for (size_t w = 0; w < windows.size(); ++w) {
       const Json& window = windows[w];
       if (window.value("timeUnit", 1) == api::HOURS) agg_hourly = true;

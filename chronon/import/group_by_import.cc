@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -70,13 +71,14 @@ bool ArgMapToHelper(const Json& arg_map, int operation, const std::string& path,
 // every column is selected and the members after k are `c: "c"` for columns c, in the order of their first mention
 // in `columns` (they are then the columns that the prefix does not select). That holds for every k from some k0 on,
 // so k0 is found in one pass from the end (issue 26, finding 11: trying every prefix cost n^2 time and copies).
-Json UnderiveSelects(const Json& selects, const std::vector<std::string>& columns) {
+// `selects` is taken over (moved from): its members are moved into the result, not copied.
+Json UnderiveSelects(Json selects, const std::vector<std::string>& columns) {
   std::unordered_map<std::string_view, size_t> first_mention;
   for (const std::string& column : columns) {
     first_mention.emplace(column, first_mention.size());
     if (!selects.contains(column)) return selects;
   }
-  std::vector<Json::const_iterator> entries;
+  std::vector<Json::iterator> entries;
   entries.reserve(selects.size());
   for (auto it = selects.begin(); it != selects.end(); ++it) entries.push_back(it);
   size_t keep = entries.size();
@@ -91,8 +93,9 @@ Json UnderiveSelects(const Json& selects, const std::vector<std::string>& column
     next = mention->second;
     --keep;
   }
+  if (keep == entries.size()) return selects;
   Json written = Json::object();
-  for (size_t i = 0; i < keep; ++i) written[entries[i].key()] = entries[i].value();
+  for (size_t i = 0; i < keep; ++i) written[entries[i].key()] = std::move(entries[i].value());
   return written;
 }
 
@@ -130,7 +133,9 @@ void UnderiveGroupBy(const Json& group_by, const std::string& pointer, const std
 
   // Aggregations: argMap back to helper arguments.
   std::vector<std::string> columns(out->key_columns().begin(), out->key_columns().end());
-  const Json aggregations = group_by.value("aggregations", Json());
+  // References, not copies (issue 26, finding 11): they are most of a large GroupBy.
+  static const Json kNull, kEmptyArray = Json::array();
+  const Json& aggregations = MemberOr(group_by, "aggregations", kNull);
   if (!aggregations.is_null()) {
     if (!aggregations.is_array()) AddError(ctx, pointer + "/aggregations", "expected an array");
     for (size_t i = 0; aggregations.is_array() && i < aggregations.size(); ++i) {
@@ -170,7 +175,7 @@ void UnderiveGroupBy(const Json& group_by, const std::string& pointer, const std
   }
 
   // Sources: the selects GroupBy() added are dropped.
-  const Json sources = group_by.value("sources", Json::array());
+  const Json& sources = MemberOr(group_by, "sources", kEmptyArray);
   if (!sources.is_array()) AddError(ctx, pointer + "/sources", "expected an array");
   for (size_t i = 0; sources.is_array() && i < sources.size(); ++i) {
     Json source = sources[i];
@@ -179,11 +184,11 @@ void UnderiveGroupBy(const Json& group_by, const std::string& pointer, const std
       Json& member = source[kind];
       if (member.contains("query") && member["query"].is_object() && member["query"].contains("selects") &&
           member["query"]["selects"].is_object()) {
-        Json written = UnderiveSelects(member["query"]["selects"], columns);
+        Json written = UnderiveSelects(std::move(member["query"]["selects"]), columns);
         if (written.empty()) {
           member["query"].erase("selects");
         } else {
-          member["query"]["selects"] = written;
+          member["query"]["selects"] = std::move(written);
         }
       }
     }

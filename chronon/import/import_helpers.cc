@@ -1,4 +1,5 @@
 // Shared helpers of the per-concept un-derive files (import_internal.h).
+#include <algorithm>
 #include <initializer_list>
 #include <string>
 
@@ -13,10 +14,20 @@ void AddError(const Context& ctx, const std::string& pointer, const std::string&
 }
 
 Json Without(const Json& json, std::initializer_list<const char*> drop) {
-  Json out = json;
-  if (!out.is_object()) return out;
-  for (const char* key : drop) out.erase(key);
+  if (!json.is_object()) return json;
+  // Only the members kept are copied: the dropped ones are a large GroupBy's sources and aggregations.
+  Json out = Json::object();
+  for (auto it = json.begin(); it != json.end(); ++it) {
+    if (std::none_of(drop.begin(), drop.end(), [&](const char* key) { return it.key() == key; })) {
+      out[it.key()] = it.value();
+    }
+  }
   return out;
+}
+
+const Json& MemberOr(const Json& json, const char* key, const Json& absent) {
+  auto it = json.find(key);
+  return it == json.end() ? absent : *it;
 }
 
 Json ParseCustomJson(const Json& meta, const Context& ctx, const std::string& pointer) {

@@ -144,15 +144,17 @@ void Importer::LoadFile(const fs::path& path, const KindDir& kind) {
   };
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) return error("", "expected a file written by compile.py");
-  if (!ReadFile(path, &object.text)) return error("", "cannot read the file");
-  result_.json_lines += CountLines(object.text);
-  if (JsonTooDeep(object.text)) return error("", JsonTooDeepMessage());
+  std::string text;
+  if (!ReadFile(path, &text)) return error("", "cannot read the file");
+  object.path = path.string();
+  result_.json_lines += CountLines(text);
+  if (JsonTooDeep(text)) return error("", JsonTooDeepMessage());
   try {
-    object.json = Json::parse(object.text);
+    object.json = Json::parse(text);
   } catch (const Json::parse_error& e) {
     size_t line = 1, column = 1;
-    for (size_t i = 0; i + 1 < e.byte && i < object.text.size(); ++i) {
-      if (object.text[i] == '\n') {
+    for (size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
+      if (text[i] == '\n') {
         ++line;
         column = 1;
       } else {
@@ -164,6 +166,7 @@ void Importer::LoadFile(const fs::path& path, const KindDir& kind) {
                           ") [import-bad-input]"));
     return;
   }
+  text = std::string();
   if (!object.json.is_object()) return error("", "expected a JSON object");
   const Json meta = object.json.value("metaData", Json());
   if (!meta.is_object() || !meta.contains("name") || !meta["name"].is_string()) {

@@ -195,15 +195,15 @@ bool Importer::Attempt(const Object& object, const Choices& choice, std::string*
   definition.deps.assign(refs.begin(), refs.end());
   std::optional<CompileOutput> output =
       CompileDefinition(*ParseKind(object.kind), object.label(), object.name,
-                        absl::StrCat(object.package, "/", object.target, ".textproto"), definition, reason);
+                        absl::StrCat(object.package, "/", object.target, ".textproto"), &definition, reason);
   if (!output) return false;
-  if (output->conf != object.text) {
+  if (!SameBytes(object.path, output->conf)) {
     const Json got = Json::parse(output->conf, nullptr, false);
     Differences(object.json, got, "", pointers);
     *reason = pointers->empty() ? "the bytes differ (same JSON, other formatting)" : "JSON members differ";
     return false;
   }
-  summaries_[object.label()] = output->summary;
+  summaries_[object.label()] = std::move(output->summary);
   ctx_.available.insert(object.name);
   if (object.kind == "staging_query") {
     ctx_.staging_query_tables[absl::StrCat(object.json["metaData"].value("outputNamespace", ""), ".",
@@ -214,19 +214,21 @@ bool Importer::Attempt(const Object& object, const Choices& choice, std::string*
 }
 
 std::optional<CompileOutput> Importer::CompileDefinition(Kind kind, const std::string& label, const std::string& name,
-                                                         const std::string& src_path, const Definition& definition,
+                                                         const std::string& src_path, Definition* definition,
                                                          std::string* reason) {
   CompileInput input;
   input.kind = kind;
   input.label = label;
   input.name = name;
   input.src_path = src_path;
-  input.src_text = definition.src;
+  // Moved in and back out: a copy would double the largest string of a large definition.
+  input.src_text = std::move(definition->src);
   input.teams_path = "teams.json";
   input.teams_text = teams_text_;
-  for (const std::string& ref : definition.deps) input.deps.push_back({ref, summaries_[ref]});
+  for (const std::string& ref : definition->deps) input.deps.push_back({ref, summaries_[ref]});
   Diagnostics diags(input.src_path, input.label);
   std::optional<CompileOutput> output = Compile(input, &diags);
+  definition->src = std::move(input.src_text);
   if (!output) *reason = absl::StrCat("the definition it would write does not compile:\n", diags.Format());
   return output;
 }

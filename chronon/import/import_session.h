@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "chronon/compiler/compiler.h"
@@ -41,6 +42,9 @@ const KindDir& KindOf(const std::string& kind);
 
 // The whole file; false when it cannot be read.
 bool ReadFile(const std::filesystem::path& path, std::string* out);
+
+// Whether the file at `path` holds exactly `bytes` (read in blocks: the file is never held in memory whole).
+bool SameBytes(const std::string& path, std::string_view bytes);
 
 size_t CountLines(const std::string& text);
 
@@ -86,7 +90,7 @@ class Importer {
   // Leaves a file out of the import with `reason`; the rest goes on.
   void LeaveOut(const std::string& rel, const std::string& name, const std::string& reason);
   std::optional<CompileOutput> CompileDefinition(Kind kind, const std::string& label, const std::string& name,
-                                                 const std::string& src_path, const Definition& definition,
+                                                 const std::string& src_path, Definition* definition,
                                                  std::string* reason);
 
   // import_share_sources.cc

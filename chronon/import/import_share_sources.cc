@@ -58,9 +58,9 @@ void Importer::ShareSources() {
     const std::string label = absl::StrCat("//sources:", name);
     std::string reason;
     std::optional<CompileOutput> output =
-        CompileDefinition(Kind::kSource, label, "", absl::StrCat("sources/", name, ".textproto"), definition, &reason);
+        CompileDefinition(Kind::kSource, label, "", absl::StrCat("sources/", name, ".textproto"), &definition, &reason);
     if (!output) continue;
-    summaries_[label] = output->summary;
+    summaries_[label] = std::move(output->summary);
     ctx_.shared_sources[key] = label;
     auto copy = std::make_unique<api::Source>(*source);
     definition.message = std::move(copy);

@@ -10,6 +10,8 @@
 #include <iostream>
 #include <set>
 #include <sstream>
+#include <string_view>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -45,6 +47,20 @@ bool ReadFile(const fs::path& path, std::string* out) {
   buffer << in.rdbuf();
   *out = buffer.str();
   return static_cast<bool>(in) || in.eof();
+}
+
+bool SameBytes(const std::string& path, std::string_view bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::vector<char> block(1 << 16);
+  size_t at = 0;
+  while (in) {
+    in.read(block.data(), static_cast<std::streamsize>(block.size()));
+    const size_t n = static_cast<size_t>(in.gcount());
+    if (n > bytes.size() - at || std::string_view(block.data(), n) != bytes.substr(at, n)) return false;
+    at += n;
+  }
+  return in.eof() && at == bytes.size();
 }
 
 size_t CountLines(const std::string& text) {

@@ -226,9 +226,28 @@ class Converter {
 
 }  // namespace
 
+std::string_view LocationMap::Keep(std::string_view key) {
+  constexpr size_t kBlock = 1 << 16;
+  char* at;
+  if (key.size() > kBlock / 4) {
+    // A long key gets a block of its own, kept first so that the last block is still the one being filled.
+    blocks_.insert(blocks_.begin(), std::make_unique<char[]>(key.size()));
+    at = blocks_.front().get();
+  } else {
+    if (key.size() > left_) {
+      blocks_.push_back(std::make_unique<char[]>(kBlock));
+      left_ = kBlock;
+    }
+    at = blocks_.back().get() + (kBlock - left_);
+    left_ -= key.size();
+  }
+  std::copy(key.begin(), key.end(), at);
+  return std::string_view(at, key.size());
+}
+
 Location LocationMap::Find(std::string pointer) const {
   while (true) {
-    auto it = locations_.find(pointer);
+    auto it = locations_.find(std::string_view(pointer));
     if (it != locations_.end()) return it->second;
     const size_t slash = pointer.rfind('/');
     if (slash == std::string::npos || pointer.empty()) return {};

@@ -45,6 +45,10 @@ struct CompiledObject {
   Json object;  // as the helpers built it, before compile.py's team metadata
   Json conf;    // the engine JSON compile.py writes; null for sources
   Json extra;   // null when none
+  // When set (a GroupBy's), the conf is `object` with these members in place of its own: its metaData with the team
+  // metadata, and its sources when a JoinSource's Join gets it too. Only they are copied, not the whole tree (issue
+  // 26, finding 11); `conf` is then null.
+  Json conf_members;
 };
 
 struct CompileContext {

@@ -177,7 +177,20 @@ std::optional<CompileOutput> Finish(const CompileInput& input, CompileContext& c
   if (ctx.diags->has_errors()) return std::nullopt;
   CompileOutput output;
   Json& conf = compiled.conf;
-  if (!conf.is_null()) {
+  if (!compiled.conf_members.is_null()) {
+    // The conf is the object with these members in place: swapped in for writing, and back.
+    Json& object = compiled.object;
+    for (auto& member : compiled.conf_members.items()) std::swap(object[member.key()], member.value());
+    SortByFieldNumber(&object, descriptor);
+    absl::StatusOr<std::string> text = WritePythonJson(object, 2);
+    for (auto& member : compiled.conf_members.items()) std::swap(object[member.key()], member.value());
+    compiled.conf_members = Json();
+    if (!text.ok()) {
+      ctx.diags->Error({}, "unwritable-value", std::string(text.status().message()));
+      return std::nullopt;
+    }
+    output.conf = *std::move(text);
+  } else if (!conf.is_null()) {
     SortByFieldNumber(&conf, descriptor);
     absl::StatusOr<std::string> text = WritePythonJson(conf, 2);
     if (!text.ok()) {

@@ -1,5 +1,6 @@
 #include "chronon/compiler/group_by.h"
 
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <string>
@@ -413,7 +414,17 @@ std::optional<CompiledObject> CompileGroupBy(CompileContext& ctx, const api::Gro
   g["metaData"]["name"] = ctx.name;
   g["metaData"]["team"] = ctx.team;
   SortByFieldNumber(&g, d);
-  Json conf = g;
+  // The conf is `g` with the team metadata, which changes its metaData and a JoinSource's Join: only those members
+  // are copied (Finish writes `g` with them in place), not the whole GroupBy.
+  Json conf = Json::object();
+  conf["metaData"] = g["metaData"];
+  if (g.contains("sources")) {
+    const Json& sources = g["sources"];
+    const bool join_source = std::any_of(sources.begin(), sources.end(), [](const Json& source) {
+      return source.contains("joinSource") && source["joinSource"].contains("join");
+    });
+    if (join_source) conf["sources"] = sources;
+  }
   SetTeamMetadata(ctx, &conf, ctx.team, "");
   // _set_templated_values: the GroupBy's own dependencies.
   const std::string ns = GetString(conf["metaData"], "outputNamespace");
@@ -422,7 +433,7 @@ std::optional<CompiledObject> CompileGroupBy(CompileContext& ctx, const api::Gro
     dep = absl::StrReplaceAll(dep.get<std::string>(),
                               {{"{{ logged_table }}", logged}, {"{{ db }}", TeamNamespace(ctx, ctx.team, "")}});
   }
-  return CompiledObject{std::move(g), std::move(conf), nullptr};
+  return CompiledObject{std::move(g), nullptr, nullptr, std::move(conf)};
 }
 
 }  // namespace chronon

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -36,12 +39,43 @@ bool AlwaysWritten(const FieldDescriptor* field) {
   return name == "chronon.api.Query.setups" || name == "chronon.api.Join.join_parts";
 }
 
-std::vector<const FieldDescriptor*> FieldsByNumber(const Descriptor* descriptor) {
-  std::vector<const FieldDescriptor*> fields;
-  for (int i = 0; i < descriptor->field_count(); ++i) fields.push_back(descriptor->field(i));
-  std::sort(fields.begin(), fields.end(),
-            [](const FieldDescriptor* a, const FieldDescriptor* b) { return a->number() < b->number(); });
-  return fields;
+// A message type's fields by number, and the place in that order of each written field's JSON name (authoring-only
+// fields have none). Made once per type and thread, not for every object converted or sorted (issue 26, finding 11).
+struct FieldOrder {
+  std::vector<const FieldDescriptor*> by_number;
+  std::unordered_map<std::string_view, size_t> place;
+  bool unique_names = true;  // no two written fields share a JSON name
+};
+
+const FieldOrder& FieldOrderOf(const Descriptor* descriptor) {
+  thread_local std::unordered_map<const Descriptor*, std::unique_ptr<FieldOrder>> orders;
+  std::unique_ptr<FieldOrder>& order = orders[descriptor];
+  if (order == nullptr) {
+    order = std::make_unique<FieldOrder>();
+    std::vector<const FieldDescriptor*>& fields = order->by_number;
+    for (int i = 0; i < descriptor->field_count(); ++i) fields.push_back(descriptor->field(i));
+    std::sort(fields.begin(), fields.end(),
+              [](const FieldDescriptor* a, const FieldDescriptor* b) { return a->number() < b->number(); });
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (fields[i]->number() >= kFirstAuthoringField) continue;
+      if (!order->place.emplace(fields[i]->json_name(), i).second) order->unique_names = false;
+    }
+  }
+  return *order;
+}
+
+const std::vector<const FieldDescriptor*>& FieldsByNumber(const Descriptor* descriptor) {
+  return FieldOrderOf(descriptor).by_number;
+}
+
+// SortByFieldNumber of a member's value: a message's fields, each element of a list of messages.
+void SortFieldValue(const FieldDescriptor* field, Json* value) {
+  if (field->type() != FieldDescriptor::TYPE_MESSAGE || MapKindOf(field) != MapKind::kNone) return;
+  if (field->is_repeated() && value->is_array()) {
+    for (Json& element : *value) SortByFieldNumber(&element, field->message_type());
+  } else {
+    SortByFieldNumber(value, field->message_type());
+  }
 }
 
 class Converter {
@@ -262,19 +296,29 @@ Json ProtoToJson(const google::protobuf::Message& message, const ParseInfoTree* 
 
 void SortByFieldNumber(Json* json, const Descriptor* descriptor) {
   if (!json->is_object()) return;
+  const FieldOrder& order = FieldOrderOf(descriptor);
+  // An object that holds only written fields, already in order (a tree sorted before, as most are when sorted
+  // again), is sorted in place: the same result as the rebuild below, without a new object for every node.
+  Json::object_t& members = json->get_ref<Json::object_t&>();
+  bool in_order = order.unique_names;
+  size_t next = 0;
+  for (auto member = members.begin(); in_order && member != members.end(); ++member) {
+    auto place = order.place.find(member->first);
+    in_order = place != order.place.end() && place->second >= next;
+    if (in_order) next = place->second + 1;
+  }
+  if (in_order) {
+    for (auto& member : members)
+      SortFieldValue(order.by_number[order.place.find(member.first)->second], &member.second);
+    return;
+  }
   Json sorted = Json::object();
-  for (const FieldDescriptor* field : FieldsByNumber(descriptor)) {
+  for (const FieldDescriptor* field : order.by_number) {
     if (field->number() >= kFirstAuthoringField) continue;
     auto it = json->find(field->json_name());
     if (it == json->end()) continue;
     Json value = std::move(it.value());
-    if (field->type() == FieldDescriptor::TYPE_MESSAGE && MapKindOf(field) == MapKind::kNone) {
-      if (field->is_repeated() && value.is_array()) {
-        for (Json& element : value) SortByFieldNumber(&element, field->message_type());
-      } else {
-        SortByFieldNumber(&value, field->message_type());
-      }
-    }
+    SortFieldValue(field, &value);
     sorted[field->json_name()] = std::move(value);
   }
   *json = std::move(sorted);

@@ -3,6 +3,10 @@
 // write the outputs. What the Python helpers and compile.py derive lives in those files, not here.
 #include "chronon/compiler/compiler.h"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -217,6 +221,14 @@ std::optional<CompileOutput> Finish(const CompileInput& input, CompileContext& c
   return output;
 }
 
+// Gives the pages of what was just freed back to the system. glibc keeps them in its heap (counted in the RSS) while
+// the outputs' text, large strings, is mapped afresh: without this, a large definition's peak RSS holds both.
+void ReleaseFreedMemory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
+
 // Parses the definition as an M and compiles it with `compile` (CompileGroupBy, CompileJoin, ...).
 template <typename M>
 std::optional<CompileOutput> ParseAndCompile(const CompileInput& input, CompileContext& ctx,
@@ -239,6 +251,7 @@ std::optional<CompileOutput> ParseAndCompile(const CompileInput& input, CompileC
   // The message, its parse tree and the locations are not needed to write the outputs: freed before the outputs'
   // text is made, the peak memory of a large definition is lower (issue 26, finding 11).
   ctx.locations = LocationMap();
+  ReleaseFreedMemory();
   return Finish(input, ctx, *std::move(compiled), M::descriptor());
 }
 

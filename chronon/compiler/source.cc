@@ -89,7 +89,12 @@ std::vector<std::string> SourceDependencies(const CompileContext& ctx, const Jso
   auto [kind, member] = SourceMember(source);
   std::vector<std::string> deps;
   if (member == nullptr) return deps;
-  const Json query = member->value("query", Json::object());
+  // Read in place: a copy of the query would copy every select (issue 26, finding 11). A member that is not an
+  // object (a corrupted summary) throws as value() always did.
+  if (!member->is_object()) static_cast<void>(member->value("query", Json::object()));
+  const Json empty_query = Json::object();
+  const Json* found_query = Find(*member, "query");
+  const Json& query = found_query != nullptr ? *found_query : empty_query;
   if (!explicit_deps.empty()) {
     for (const std::string& dep : explicit_deps) {
       Json entry = Json::object();

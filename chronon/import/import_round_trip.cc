@@ -193,6 +193,7 @@ bool Importer::Attempt(const Object& object, const Choices& choice, std::string*
   std::set<std::string> refs;
   CollectRefs(*definition.message, &refs);
   definition.deps.assign(refs.begin(), refs.end());
+  KeepTopLevelSources(definition.message.get());
   std::optional<CompileOutput> output =
       CompileDefinition(*ParseKind(object.kind), object.label(), object.name,
                         absl::StrCat(object.package, "/", object.target, ".textproto"), &definition, reason);

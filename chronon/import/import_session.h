@@ -54,7 +54,8 @@ std::string Format(const InputError& e);
 // Every `ref` and `staging_query` label in a definition.
 void CollectRefs(const google::protobuf::Message& message, std::set<std::string>* refs);
 
-// A definition that round-tripped: its textproto, its deps, the message and the choice it was written with.
+// A definition that round-tripped: its textproto, its deps, its message (only the top-level sources are kept) and
+// the choice it was written with.
 struct Definition {
   std::string src;
   std::vector<std::string> deps;
@@ -99,6 +100,9 @@ class Importer {
   // still gives its bytes with `ref` uses it.
   void ShareSources();
   static std::vector<const api::Source*> TopLevelSources(const google::protobuf::Message& message);
+  // Drops all of a recorded definition's message but what TopLevelSources reads (its only later use), before the
+  // compile: a large GroupBy's aggregations are not held twice (issue 26, finding 11).
+  static void KeepTopLevelSources(google::protobuf::Message* message);
   // The table a source reads, without its namespace: `events { table: "ns.page_views" }` -> page_views.
   static std::string SourceTargetName(const api::Source& source);
 

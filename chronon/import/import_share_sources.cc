@@ -95,6 +95,20 @@ void Importer::ShareSources() {
   }
 }
 
+void Importer::KeepTopLevelSources(google::protobuf::Message* message) {
+  if (auto* group_by = dynamic_cast<api::GroupBy*>(message)) {
+    api::GroupBy kept;
+    kept.mutable_sources()->Swap(group_by->mutable_sources());
+    group_by->Swap(&kept);
+  } else if (auto* join = dynamic_cast<api::Join*>(message)) {
+    api::Join kept;
+    if (join->has_left()) kept.set_allocated_left(join->release_left());
+    join->Swap(&kept);
+  } else {
+    message->Clear();
+  }
+}
+
 std::vector<const api::Source*> Importer::TopLevelSources(const google::protobuf::Message& message) {
   std::vector<const api::Source*> out;
   if (const auto* group_by = dynamic_cast<const api::GroupBy*>(&message)) {

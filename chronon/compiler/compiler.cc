@@ -26,6 +26,7 @@
 #include "chronon/compiler/source.h"
 #include "chronon/compiler/staging_query.h"
 #include "chronon/compiler/textproto.h"
+#include "google/protobuf/arena.h"
 
 namespace chronon {
 namespace {
@@ -242,10 +243,12 @@ std::optional<CompileOutput> ParseAndCompile(const CompileInput& input, CompileC
   }
   std::optional<CompiledObject> compiled;
   {
-    M message;
+    // On an arena: a large definition's many small messages cost less memory and time to make and to free.
+    google::protobuf::Arena arena;
+    M* message = google::protobuf::Arena::CreateMessage<M>(&arena);
     ParseInfoTree tree;
-    if (!ParseTextproto(input.src_text, &message, &tree, ctx.diags)) return std::nullopt;
-    compiled = compile(ctx, message, tree);
+    if (!ParseTextproto(input.src_text, message, &tree, ctx.diags)) return std::nullopt;
+    compiled = compile(ctx, *message, tree);
   }
   if (!compiled) return std::nullopt;
   // The message, its parse tree and the locations are not needed to write the outputs: freed before the outputs'

@@ -206,6 +206,7 @@ std::optional<CompileOutput> Finish(const CompileInput& input, CompileContext& c
     // Only a Join's summary carries the conf; any other's tree is freed before the summary is made.
     if (input.kind != Kind::kJoin) conf = Json();
   }
+  if (!input.summary) return output;
   Json summary = Json::object();
   summary["kind"] = KindName(input.kind);
   summary["label"] = input.label;

@@ -38,12 +38,16 @@ struct CompileInput {
   std::string teams_path;
   std::string teams_text;
   std::vector<DependencyInput> deps;
+  // False: CompileOutput::summary is left empty, for a caller that knows nothing will read it (the importer, for a
+  // definition no other mentions: the summary of a large GroupBy holds it whole again, issue 26, finding 11).
+  bool summary = true;
 };
 
 struct CompileOutput {
   // The engine JSON, byte for byte as compile.py writes it (no trailing newline). Empty for sources.
   std::string conf;
-  // What dependents read: kind, label, name, team and the object as it is embedded in other objects.
+  // What dependents read: kind, label, name, team and the object as it is embedded in other objects. Empty when
+  // CompileInput::summary is false.
   std::string summary;
 };
 

@@ -1,6 +1,7 @@
 // The orchestration (compiler.h): label and name checks, dependency summaries, parsing, writing.
 #include "chronon/compiler/compiler.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,33 @@ TEST_F(CompilerTest, LabelAndNameMustBeUtf8) {
   Result source_name = Compile(Kind::kSource, "//sources:ev", "\xe8s", kEvents);
   EXPECT_FALSE(source_name.output);
   EXPECT_THAT(source_name.errors, HasSubstr("is not UTF-8 [invalid-name]"));
+}
+
+// The importer asks for no summary when nothing will read it (issue 26, finding 11): the conf is the same.
+TEST_F(CompilerTest, NoSummaryWhenNotAsked) {
+  ASSERT_TRUE(Compile(Kind::kSource, "//sources:events", "", kEvents).output);
+  CompileInput input;
+  input.kind = Kind::kGroupBy;
+  input.label = "//group_bys/team_a:gb.v1";
+  input.name = "team_a.gb.v1";
+  input.src_path = "def.textproto";
+  input.src_text =
+      "sources { ref: \"//sources:events\" }\nkey_columns: \"user\"\n"
+      "aggregations { input_column: \"user\" operation: COUNT }\n";
+  input.teams_path = "teams.json";
+  input.teams_text = teams_;
+  input.deps = deps_;
+  Diagnostics with_diags(input.src_path, input.label);
+  std::optional<CompileOutput> with = chronon::Compile(input, &with_diags);
+  input.summary = false;
+  Diagnostics without_diags(input.src_path, input.label);
+  std::optional<CompileOutput> without = chronon::Compile(input, &without_diags);
+  ASSERT_TRUE(with);
+  ASSERT_TRUE(without);
+  EXPECT_FALSE(with->summary.empty());
+  EXPECT_TRUE(without->summary.empty());
+  EXPECT_EQ(with->conf, without->conf);
+  EXPECT_FALSE(without->conf.empty());
 }
 
 // Found by fuzzing: dependency summaries with a missing or mistyped member (here `object`) threw in the compiler.

@@ -32,7 +32,12 @@ struct Object {
   // The file as read is not kept (issue 26, finding 11: a 100 MB conf would stay in memory for the whole import);
   // the compile's output is compared with the file itself (SameBytes).
   std::string path;
-  Json json;
+  // The parsed file; released (null, `released` set) while the object's definition compiles, and parsed from `path`
+  // again when it is read after that (Importer::JsonOf): a large conf's tree is not held beside the compile's.
+  mutable Json json;
+  mutable bool released = false;
+  // The Chronon names its JSON mentions (embedded GroupBys and Joins), other than its own (Importer::Prepass).
+  std::set<std::string> names;
 };
 
 // A problem with the input; the import stops and writes nothing.

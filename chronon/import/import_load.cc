@@ -218,6 +218,14 @@ void Importer::LoadFile(const fs::path& path, const KindDir& kind) {
 
 void Importer::Prepass() {
   for (const Object& object : objects_) ctx_.by_name[object.name] = &object;
+  // A definition can only reference (`ref`) what some object's JSON mentions by name, below its own top level: the
+  // summary of any other GroupBy or Join is never read, and not made (issue 26, finding 11).
+  for (Object& object : objects_) {
+    if (!object.json.is_object()) continue;
+    for (const auto& [key, value] : object.json.items()) CollectNames(value, "", &object.names);
+    mentioned_.insert(object.names.begin(), object.names.end());
+    object.names.erase(object.name);
+  }
   ctx_.teams = &teams_;
   for (const Object& object : objects_) {
     if (object.kind != "join") continue;

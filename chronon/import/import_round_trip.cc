@@ -68,7 +68,16 @@ void Differences(const Json& want, const Json& got, const std::string& pointer, 
   if (want.dump() != got.dump() || want.type() != got.type()) out->push_back(pointer.empty() ? "/" : pointer);
 }
 
-// The Chronon names an object's JSON mentions (embedded GroupBys and Joins), other than its own.
+std::string SanitizeName(const std::string& text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') c = '_';
+  }
+  return out;
+}
+
+}  // namespace
+
 void CollectNames(const Json& json, const std::string& self, std::set<std::string>* names) {
   if (json.is_object()) {
     auto meta = json.find("metaData");
@@ -81,16 +90,6 @@ void CollectNames(const Json& json, const std::string& self, std::set<std::strin
     for (const Json& value : json) CollectNames(value, self, names);
   }
 }
-
-std::string SanitizeName(const std::string& text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') c = '_';
-  }
-  return out;
-}
-
-}  // namespace
 
 void CollectRefs(const google::protobuf::Message& message, std::set<std::string>* refs) {
   const auto* r = message.GetReflection();
@@ -111,13 +110,22 @@ void CollectRefs(const google::protobuf::Message& message, std::set<std::string>
   }
 }
 
+const Json& Importer::JsonOf(const Object& object) {
+  if (object.released) {
+    // The file parsed when it was loaded; read the same way (an error is the file's, as any other in its import).
+    std::string text;
+    ReadFile(object.path, &text);
+    object.json = Json::parse(text);
+    object.released = false;
+  }
+  return object.json;
+}
+
 // Imports `object` after what it embeds; the first choice whose compile gives the input's bytes wins.
 void Importer::ImportObject(const Object& object) {
   if (files_.count(object.name) || in_progress_.count(object.name) || skipped_.count(object.name)) return;
   in_progress_.insert(object.name);
-  std::set<std::string> names;
-  CollectNames(object.json, object.name, &names);
-  for (const std::string& name : names) {
+  for (const std::string& name : object.names) {
     auto it = ctx_.by_name.find(name);
     if (it != ctx_.by_name.end()) ImportObject(*it->second);
   }
@@ -167,17 +175,18 @@ bool Importer::Attempt(const Object& object, const Choices& choice, std::string*
   current_file_ = ctx_.file;
   Definition definition;
   definition.choice = choice;
+  const Json& json = JsonOf(object);
   if (object.kind == "group_by") {
     auto m = std::make_unique<api::GroupBy>();
-    UnderiveGroupBy(object.json, "", "", false, choice, ctx_, m.get(), &definition.integers);
+    UnderiveGroupBy(json, "", "", false, choice, ctx_, m.get(), &definition.integers);
     definition.message = std::move(m);
   } else if (object.kind == "join") {
     auto m = std::make_unique<api::Join>();
-    UnderiveJoin(object.json, "", "", false, choice, ctx_, m.get(), &definition.integers);
+    UnderiveJoin(json, "", "", false, choice, ctx_, m.get(), &definition.integers);
     definition.message = std::move(m);
   } else {
     auto m = std::make_unique<api::StagingQuery>();
-    UnderiveStagingQuery(object.json, ctx_, m.get(), &definition.integers);
+    UnderiveStagingQuery(json, ctx_, m.get(), &definition.integers);
     definition.message = std::move(m);
   }
   if (!errors.empty()) {
@@ -194,20 +203,25 @@ bool Importer::Attempt(const Object& object, const Choices& choice, std::string*
   CollectRefs(*definition.message, &refs);
   definition.deps.assign(refs.begin(), refs.end());
   KeepTopLevelSources(definition.message.get());
+  // The JSON is not needed during the compile: released, it is parsed again when read after (issue 26, finding 11).
+  object.json = Json();
+  object.released = true;
+  // Only a staging query (read by its table) and what some JSON mentions by name can be a later definition's dep.
   std::optional<CompileOutput> output =
       CompileDefinition(*ParseKind(object.kind), object.label(), object.name,
-                        absl::StrCat(object.package, "/", object.target, ".textproto"), &definition, reason);
+                        absl::StrCat(object.package, "/", object.target, ".textproto"), &definition, reason,
+                        /*summary=*/object.kind == "staging_query" || mentioned_.count(object.name) > 0);
   if (!output) return false;
   if (!SameBytes(object.path, output->conf)) {
     const Json got = Json::parse(output->conf, nullptr, false);
-    Differences(object.json, got, "", pointers);
+    Differences(JsonOf(object), got, "", pointers);
     *reason = pointers->empty() ? "the bytes differ (same JSON, other formatting)" : "JSON members differ";
     return false;
   }
   summaries_[object.label()] = std::move(output->summary);
   ctx_.available.insert(object.name);
   if (object.kind == "staging_query") {
-    ctx_.staging_query_tables[absl::StrCat(object.json["metaData"].value("outputNamespace", ""), ".",
+    ctx_.staging_query_tables[absl::StrCat(JsonOf(object)["metaData"].value("outputNamespace", ""), ".",
                                            SanitizeName(object.name))] = object.label();
   }
   definitions_[object.name] = std::move(definition);
@@ -216,7 +230,7 @@ bool Importer::Attempt(const Object& object, const Choices& choice, std::string*
 
 std::optional<CompileOutput> Importer::CompileDefinition(Kind kind, const std::string& label, const std::string& name,
                                                          const std::string& src_path, Definition* definition,
-                                                         std::string* reason) {
+                                                         std::string* reason, bool summary) {
   CompileInput input;
   input.kind = kind;
   input.label = label;
@@ -226,6 +240,7 @@ std::optional<CompileOutput> Importer::CompileDefinition(Kind kind, const std::s
   input.src_text = std::move(definition->src);
   input.teams_path = "teams.json";
   input.teams_text = teams_text_;
+  input.summary = summary;
   for (const std::string& ref : definition->deps) input.deps.push_back({ref, summaries_[ref]});
   Diagnostics diags(input.src_path, input.label);
   std::optional<CompileOutput> output = Compile(input, &diags);

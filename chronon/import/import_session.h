@@ -51,6 +51,9 @@ size_t CountLines(const std::string& text);
 // An InputError in compiler format.
 std::string Format(const InputError& e);
 
+// The Chronon names a JSON value mentions (the metaData.name of it and of every object inside), other than `self`.
+void CollectNames(const Json& json, const std::string& self, std::set<std::string>* names);
+
 // Every `ref` and `staging_query` label in a definition.
 void CollectRefs(const google::protobuf::Message& message, std::set<std::string>* refs);
 
@@ -79,6 +82,8 @@ class Importer {
   void PrepassJoin(const Object& object);
 
   // import_round_trip.cc
+  // `object.json`, parsed from its file again when it was released for a compile.
+  static const Json& JsonOf(const Object& object);
   // Imports `object` after what it embeds; the first choice whose compile gives the input's bytes wins.
   void ImportObject(const Object& object);
 
@@ -90,9 +95,10 @@ class Importer {
                bool* bad_input);
   // Leaves a file out of the import with `reason`; the rest goes on.
   void LeaveOut(const std::string& rel, const std::string& name, const std::string& reason);
+  // `summary`: whether another definition may read its summary (CompileInput::summary).
   std::optional<CompileOutput> CompileDefinition(Kind kind, const std::string& label, const std::string& name,
                                                  const std::string& src_path, Definition* definition,
-                                                 std::string* reason);
+                                                 std::string* reason, bool summary = true);
 
   // import_share_sources.cc
   // A Source written identically (after un-deriving) as a GroupBy's source or a Join's left in two or more
@@ -121,8 +127,9 @@ class Importer {
   std::set<std::string> in_progress_;
   std::string current_file_;  // for errors
   std::map<std::string, FileResult> files_;
-  std::vector<FileResult> left_out_;               // files that could not be read as compile.py writes them
-  std::set<std::string> skipped_;                  // the names of objects left out after they were read
+  std::vector<FileResult> left_out_;  // files that could not be read as compile.py writes them
+  std::set<std::string> skipped_;     // the names of objects left out after they were read
+  std::set<std::string> mentioned_;   // every name some object's JSON mentions (Object::names, and its own if nested)
   std::map<std::string, std::string> summaries_;   // label -> summary
   std::map<std::string, Definition> definitions_;  // Chronon name -> what round-tripped
   std::map<std::string, Definition> sources_;      // shared chronon_source target name -> its definition

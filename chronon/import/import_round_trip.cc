@@ -15,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "chronon/common/json_limits.h"
 #include "chronon/common/json_writer.h"
 #include "chronon/compiler/compiler.h"
 #include "chronon/compiler/proto_json.h"
@@ -112,9 +113,11 @@ void CollectRefs(const google::protobuf::Message& message, std::set<std::string>
 
 const Json& Importer::JsonOf(const Object& object) {
   if (object.released) {
-    // The file parsed when it was loaded; read the same way (an error is the file's, as any other in its import).
+    // The file parsed when it was loaded (LoadFile). If it changed since, and can no longer be read, is nested too
+    // deep or is not JSON, Json::parse throws (an empty text is a parse error too) and Run stops the import with an
+    // error naming the file, writing nothing: never a crash, never a tree built from two versions of a file.
     std::string text;
-    ReadFile(object.path, &text);
+    if (!ReadFile(object.path, &text) || JsonTooDeep(text)) text.clear();
     object.json = Json::parse(text);
     object.released = false;
   }

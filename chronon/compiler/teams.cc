@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "chronon/common/json_limits.h"
+#include "chronon/common/utf8.h"
 
 namespace chronon {
 
@@ -82,35 +83,6 @@ void AppendUtf8(unsigned code, std::string* out) {
     out->push_back(static_cast<char>(0x80 + code / 64 % 64));
     out->push_back(static_cast<char>(0x80 + code % 64));
   }
-}
-
-// The length of the UTF-8 sequence that starts at byte j (not ASCII) of `text`, or 0 if it is not one (RFC 3629).
-size_t Utf8Length(const std::string& text, size_t j) {
-  const unsigned char c = text[j];
-  if (c < 0xC2 || c > 0xF4) return 0;
-  size_t length = 4;
-  unsigned char low = 0x80, high = 0x8F;  // F4
-  if (c <= 0xDF) {
-    length = 2, low = 0x80, high = 0xBF;
-  } else if (c == 0xE0) {
-    length = 3, low = 0xA0, high = 0xBF;
-  } else if (c == 0xED) {
-    length = 3, low = 0x80, high = 0x9F;
-  } else if (c <= 0xEF) {
-    length = 3, low = 0x80, high = 0xBF;
-  } else if (c == 0xF0) {
-    length = 4, low = 0x90, high = 0xBF;
-  } else if (c <= 0xF3) {
-    length = 4, low = 0x80, high = 0xBF;
-  }
-  if (j + length > text.size()) return 0;
-  const unsigned char second = text[j + 1];
-  if (second < low || second > high) return 0;
-  for (size_t k = j + 2; k < j + length; ++k) {
-    const unsigned char next = text[k];
-    if (next < 0x80 || next > 0xBF) return 0;
-  }
-  return length;
 }
 
 // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
@@ -245,10 +217,13 @@ std::optional<TeamConfigError> Tokenize(const std::string& text, std::vector<Tok
           continue;
         }
         if (d >= 0x80) {
-          const size_t length = Utf8Length(text, j);
-          if (length == 0) return SyntaxError(line, col(j), kNotUtf8);
-          value.append(text, j, length);
-          j += length - 1;
+          // One UTF-8 sequence, checked as the rest of the compiler checks text (overlongs, surrogates and code
+          // points above U+10FFFF refused, as json_scan.bzl's _utf8_length refuses them).
+          size_t end = j;
+          char32_t code_point;
+          if (DecodeUtf8(text, &end, &code_point) != nullptr) return SyntaxError(line, col(j), kNotUtf8);
+          value.append(text, j, end - j);
+          j = end - 1;
           continue;
         }
         if (d < 0x20) {

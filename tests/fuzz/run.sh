@@ -23,9 +23,9 @@ log="$out/last_run.log"
 teams_fuzzer=$out/teams_fuzzer
 root=$(cd "$here/../.." && pwd)
 if [[ ! -f $teams_fuzzer || $root/chronon/compiler/teams.cc -nt $teams_fuzzer || $root/chronon/compiler/teams.h -nt $teams_fuzzer ||
-  $here/teams_fuzzer.cc -nt $teams_fuzzer ]]; then
+  $root/chronon/common/utf8.cc -nt $teams_fuzzer || $here/teams_fuzzer.cc -nt $teams_fuzzer ]]; then
   "${CXX:-clang++-14}" -std=c++17 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
-    -fno-sanitize-recover=undefined -I"$root" "$root/chronon/compiler/teams.cc" "$here/teams_fuzzer.cc" -o "$teams_fuzzer" -labsl_strings -labsl_int128 -labsl_throw_delegate
+    -fno-sanitize-recover=undefined -I"$root" "$root/chronon/compiler/teams.cc" "$root/chronon/common/utf8.cc" "$here/teams_fuzzer.cc" -o "$teams_fuzzer" -labsl_strings -labsl_int128 -labsl_throw_delegate
 fi
 # The update's and the plan's readers (issue 26): the ownership index and a changed conf's bytes through the plan
 # (tests/fuzz/plan_fuzzer.cc), built like the teams one, run after it on the second core.

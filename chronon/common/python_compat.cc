@@ -89,6 +89,11 @@ const Json* Find(const Json& object, const std::string& key) {
   return it == object.end() ? nullptr : &*it;
 }
 
+const Json& MemberOr(const Json& object, const std::string& key, const Json& absent) {
+  const Json* value = Find(object, key);
+  return value != nullptr ? *value : absent;
+}
+
 std::string GetString(const Json& object, const std::string& key) {
   const Json* value = Find(object, key);
   return value != nullptr && value->is_string() ? value->get<std::string>() : "";

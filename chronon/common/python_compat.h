@@ -36,6 +36,9 @@ Json HelperObject(const google::protobuf::RepeatedPtrField<api::JsonField>& fiel
 Json StringOrNull(const Json& object, const std::string& key);
 // The member `key` of an object, nullptr when absent or not an object.
 const Json* Find(const Json& object, const std::string& key);
+// The member `key` of an object without copying it (a large GroupBy's sources and aggregations are most of its
+// JSON), else `absent`, which must outlive the result.
+const Json& MemberOr(const Json& object, const std::string& key, const Json& absent);
 // A string member, "" when absent or not a string.
 std::string GetString(const Json& object, const std::string& key);
 // A thrift bool member that is set and True (written as 1).

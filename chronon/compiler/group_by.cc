@@ -215,12 +215,6 @@ namespace {
 const Json kEmptyArray = Json::array();
 const Json kEmptyObject = Json::object();
 
-// object[key] without copying it (a large GroupBy's sources and aggregations are most of its JSON), or `absent`.
-const Json& MemberOr(const Json& object, const std::string& key, const Json& absent) {
-  const Json* value = Find(object, key);
-  return value != nullptr ? *value : absent;
-}
-
 }  // namespace
 
 void ValidateGroupBy(const CompileContext& ctx, const Json& g, const std::string& pointer) {

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "chronon/common/python_compat.h"
 #include "chronon/compiler/proto_json.h"
 #include "chronon/compiler/validate.h"
 #include "chronon/import/import_internal.h"

@@ -25,11 +25,6 @@ Json Without(const Json& json, std::initializer_list<const char*> drop) {
   return out;
 }
 
-const Json& MemberOr(const Json& json, const char* key, const Json& absent) {
-  auto it = json.find(key);
-  return it == json.end() ? absent : *it;
-}
-
 Json ParseCustomJson(const Json& meta, const Context& ctx, const std::string& pointer) {
   auto it = meta.find("customJson");
   if (it == meta.end()) return Json::object();

@@ -112,8 +112,6 @@ void UnderiveTeamMetadata(const Json& meta_data, const std::string& team, bool k
                           const Context& ctx, api::MetaData* out);
 // The JSON of `json` without the members in `drop`.
 Json Without(const Json& json, std::initializer_list<const char*> drop);
-// json[key] of an object without copying it, or `absent` (which must outlive the result) when there is none.
-const Json& MemberOr(const Json& json, const char* key, const Json& absent);
 // metaData.customJson (a JSON object in a string) parsed; an empty object when absent, and an error at `pointer`'s
 // metaData/customJson when it is not an object.
 Json ParseCustomJson(const Json& meta, const Context& ctx, const std::string& pointer);

@@ -8,7 +8,7 @@ and so that the compiler can point at the member a type error is in.
 Starlark has neither recursion nor `while`: the scanner is a loop over tokens with an explicit stack. Columns count
 bytes (Bazel 4 reads files as Latin-1, one character per byte), as protoc's do.
 
-chronon/compiler/teams.cc (TeamScan) is the same scanner in C++, for the compiler and the importer: both accept and
+chronon/compiler/teams.cc (ScanJson) is the same scanner in C++, for the compiler and the importer: both accept and
 refuse the same files with the same messages at the same positions, which tests/integration/teams_corpus_test.sh
 checks over tests/teams_corpus/. A change here is a change there.
 """

@@ -182,27 +182,27 @@ std::optional<CompileOutput> Finish(const CompileInput& input, CompileContext& c
   if (ctx.diags->has_errors()) return std::nullopt;
   CompileOutput output;
   Json& conf = compiled.conf;
+  // The conf's text, from `tree` sorted as compile.py writes it; false (reported) when a value cannot be written.
+  auto write_conf = [&](Json* tree) {
+    SortByFieldNumber(tree, descriptor);
+    absl::StatusOr<std::string> text = WritePythonJson(*tree, 2);
+    if (!text.ok()) {
+      ctx.diags->Error({}, "unwritable-value", std::string(text.status().message()));
+      return false;
+    }
+    output.conf = *std::move(text);
+    return true;
+  };
   if (!compiled.conf_members.is_null()) {
     // The conf is the object with these members in place: swapped in for writing, and back.
     Json& object = compiled.object;
     for (auto& member : compiled.conf_members.items()) std::swap(object[member.key()], member.value());
-    SortByFieldNumber(&object, descriptor);
-    absl::StatusOr<std::string> text = WritePythonJson(object, 2);
+    const bool written = write_conf(&object);
     for (auto& member : compiled.conf_members.items()) std::swap(object[member.key()], member.value());
     compiled.conf_members = Json();
-    if (!text.ok()) {
-      ctx.diags->Error({}, "unwritable-value", std::string(text.status().message()));
-      return std::nullopt;
-    }
-    output.conf = *std::move(text);
+    if (!written) return std::nullopt;
   } else if (!conf.is_null()) {
-    SortByFieldNumber(&conf, descriptor);
-    absl::StatusOr<std::string> text = WritePythonJson(conf, 2);
-    if (!text.ok()) {
-      ctx.diags->Error({}, "unwritable-value", std::string(text.status().message()));
-      return std::nullopt;
-    }
-    output.conf = *std::move(text);
+    if (!write_conf(&conf)) return std::nullopt;
     // Only a Join's summary carries the conf; any other's tree is freed before the summary is made.
     if (input.kind != Kind::kJoin) conf = Json();
   }

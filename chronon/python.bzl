@@ -22,10 +22,8 @@ load("//rules/private:starlark_module.bzl", _chronon_module = "chronon_module")
 load(
     "//rules/private:starlark_proto.bzl",
     _ENUMS = "ENUMS",
-    _a = "arg",
     _check = "check",
     _check_unknown = "check_unknown",
-    _encode = "encode",
     _message = "message",
     _type_of = "type_of",
 )
@@ -63,17 +61,18 @@ def Query(
         partition_column = None,
         **unknown):
     """ai.chronon.query.Query: a chronon.api.Query."""
-    _check_unknown("Query", unknown, [
-        "selects",
-        "wheres",
-        "start_partition",
-        "end_partition",
-        "time_column",
-        "setups",
-        "mutation_time_column",
-        "reversal_column",
-        "partition_column",
-    ])
+    if unknown:
+        _check_unknown("Query", unknown, [
+            "selects",
+            "wheres",
+            "start_partition",
+            "end_partition",
+            "time_column",
+            "setups",
+            "mutation_time_column",
+            "reversal_column",
+            "partition_column",
+        ])
     return _message("Query", "Query", {
         "selects": selects,
         "wheres": wheres,
@@ -105,13 +104,13 @@ def select(*args, **kwargs):
 def _source_value(where, arg, value):
     """A Source from what Python's GroupBy/Join accept: a Source, an Event/Entity/JoinSource, or a label."""
     if type(value) == "string":
-        return _message(where, "Source", {"ref": _a(arg, value)})
+        return _message(where, "Source", {"ref": value}, {"ref": arg})
     if _is(value, "EventSource"):
-        return _message(where, "Source", {"events": _a(arg, value)})
+        return _message(where, "Source", {"events": value}, {"events": arg})
     if _is(value, "EntitySource"):
-        return _message(where, "Source", {"entities": _a(arg, value)})
+        return _message(where, "Source", {"entities": value}, {"entities": arg})
     if _is(value, "JoinSource"):
-        return _message(where, "Source", {"join_source": _a(arg, value)})
+        return _message(where, "Source", {"join_source": value}, {"join_source": arg})
     if _is(value, "Source"):
         return value
     fail(("{}: argument '{}' must be a Source (Source, EventSource, EntitySource, JoinSource, or the label of a " +
@@ -119,41 +118,45 @@ def _source_value(where, arg, value):
 
 def Source(events = None, entities = None, joinSource = None, **unknown):
     """ai.chronon.api.ttypes.Source: exactly one of `events`, `entities`, `joinSource`."""
-    _check_unknown("Source", unknown, ["events", "entities", "joinSource"])
+    if unknown:
+        _check_unknown("Source", unknown, ["events", "entities", "joinSource"])
     given = [x for x in (events, entities, joinSource) if x != None]
     if len(given) != 1:
         fail("Source: exactly one of 'events', 'entities' and 'joinSource' must be given, got {}".format(len(given)))
     return _message("Source", "Source", {
-        "events": _a("events", events),
-        "entities": _a("entities", entities),
-        "join_source": _a("joinSource", joinSource),
-    })
+        "events": events,
+        "entities": entities,
+        "join_source": joinSource,
+    }, {"events": "events", "entities": "entities", "join_source": "joinSource"})
 
 def EventSource(table = None, topic = None, query = None, isCumulative = None, **unknown):
     """ai.chronon.api.ttypes.EventSource."""
-    _check_unknown("EventSource", unknown, ["table", "topic", "query", "isCumulative"])
+    if unknown:
+        _check_unknown("EventSource", unknown, ["table", "topic", "query", "isCumulative"])
     return _message("EventSource", "EventSource", {
         "table": table,
         "topic": topic,
         "query": query,
-        "is_cumulative": _a("isCumulative", isCumulative),
-    })
+        "is_cumulative": isCumulative,
+    }, {"is_cumulative": "isCumulative"})
 
 def EntitySource(snapshotTable = None, mutationTable = None, mutationTopic = None, query = None, **unknown):
     """ai.chronon.api.ttypes.EntitySource."""
-    _check_unknown("EntitySource", unknown, ["snapshotTable", "mutationTable", "mutationTopic", "query"])
+    if unknown:
+        _check_unknown("EntitySource", unknown, ["snapshotTable", "mutationTable", "mutationTopic", "query"])
     return _message("EntitySource", "EntitySource", {
-        "snapshot_table": _a("snapshotTable", snapshotTable),
-        "mutation_table": _a("mutationTable", mutationTable),
-        "mutation_topic": _a("mutationTopic", mutationTopic),
+        "snapshot_table": snapshotTable,
+        "mutation_table": mutationTable,
+        "mutation_topic": mutationTopic,
         "query": query,
-    })
+    }, {"snapshot_table": "snapshotTable", "mutation_table": "mutationTable", "mutation_topic": "mutationTopic"})
 
 def JoinSource(join = None, query = None, **unknown):
     """ai.chronon.api.ttypes.JoinSource: `join` is the label of a chronon_join (or an inline Join)."""
-    _check_unknown("JoinSource", unknown, ["join", "query"])
+    if unknown:
+        _check_unknown("JoinSource", unknown, ["join", "query"])
     if type(join) == "string":
-        join = _message("JoinSource", "Join", {"ref": _a("join", join)})
+        join = _message("JoinSource", "Join", {"ref": join}, {"ref": "join"})
     return _message("JoinSource", "JoinSource", {"join": join, "query": query})
 
 def MetaData(
@@ -175,53 +178,55 @@ def MetaData(
         description = None,
         **unknown):
     """ai.chronon.api.ttypes.MetaData."""
-    _check_unknown("MetaData", unknown, [
-        "name",
-        "online",
-        "production",
-        "customJson",
-        "dependencies",
-        "tableProperties",
-        "outputNamespace",
-        "team",
-        "modeToEnvMap",
-        "consistencyCheck",
-        "samplePercent",
-        "offlineSchedule",
-        "consistencySamplePercent",
-        "historicalBackfill",
-        "deprecationDate",
-        "description",
-    ])
+    if unknown:
+        _check_unknown("MetaData", unknown, [
+            "name",
+            "online",
+            "production",
+            "customJson",
+            "dependencies",
+            "tableProperties",
+            "outputNamespace",
+            "team",
+            "modeToEnvMap",
+            "consistencyCheck",
+            "samplePercent",
+            "offlineSchedule",
+            "consistencySamplePercent",
+            "historicalBackfill",
+            "deprecationDate",
+            "description",
+        ])
     return _message("MetaData", "MetaData", {
         "name": name,
         "online": online,
         "production": production,
-        "custom_json": _a("customJson", customJson),
+        "custom_json": customJson,
         "dependencies": dependencies,
-        "table_properties": _a("tableProperties", tableProperties),
-        "output_namespace": _a("outputNamespace", outputNamespace),
+        "table_properties": tableProperties,
+        "output_namespace": outputNamespace,
         "team": team,
-        "mode_to_env_map": _a("modeToEnvMap", modeToEnvMap),
-        "consistency_check": _a("consistencyCheck", consistencyCheck),
-        "sample_percent": _a("samplePercent", samplePercent),
-        "offline_schedule": _a("offlineSchedule", offlineSchedule),
-        "consistency_sample_percent": _a("consistencySamplePercent", consistencySamplePercent),
-        "historical_backfill": _a("historicalBackfill", historicalBackfill),
-        "deprecation_date": _a("deprecationDate", deprecationDate),
+        "mode_to_env_map": modeToEnvMap,
+        "consistency_check": consistencyCheck,
+        "sample_percent": samplePercent,
+        "offline_schedule": offlineSchedule,
+        "consistency_sample_percent": consistencySamplePercent,
+        "historical_backfill": historicalBackfill,
+        "deprecation_date": deprecationDate,
         "description": description,
-    })
+    }, {"custom_json": "customJson", "table_properties": "tableProperties", "output_namespace": "outputNamespace", "mode_to_env_map": "modeToEnvMap", "consistency_check": "consistencyCheck", "sample_percent": "samplePercent", "offline_schedule": "offlineSchedule", "consistency_sample_percent": "consistencySamplePercent", "historical_backfill": "historicalBackfill", "deprecation_date": "deprecationDate"})
 
 def StagingQuery(metaData = None, query = None, startPartition = None, setups = None, createView = None, **unknown):
     """ai.chronon.api.ttypes.StagingQuery."""
-    _check_unknown("StagingQuery", unknown, ["metaData", "query", "startPartition", "setups", "createView"])
+    if unknown:
+        _check_unknown("StagingQuery", unknown, ["metaData", "query", "startPartition", "setups", "createView"])
     return _message("StagingQuery", "StagingQuery", {
-        "meta_data": _a("metaData", metaData),
+        "meta_data": metaData,
         "query": query,
-        "start_partition": _a("startPartition", startPartition),
+        "start_partition": startPartition,
         "setups": setups,
-        "create_view": _a("createView", createView),
-    })
+        "create_view": createView,
+    }, {"meta_data": "metaData", "start_partition": "startPartition", "create_view": "createView"})
 
 # ----------------------------------------------------------------------------------------------------------------
 # ai.chronon.staging_query
@@ -241,21 +246,23 @@ def StagingQueryEventSource(staging_query, query, is_cumulative = False, **unkno
 
     `staging_query` is the label of its chronon_staging_query; the compiler resolves the table.
     """
-    _check_unknown("StagingQueryEventSource", unknown, ["staging_query", "query", "is_cumulative"])
+    if unknown:
+        _check_unknown("StagingQueryEventSource", unknown, ["staging_query", "query", "is_cumulative"])
     events = _message("StagingQueryEventSource", "EventSource", {
-        "staging_query": _a("staging_query", _staging_query_label("StagingQueryEventSource", staging_query)),
+        "staging_query": _staging_query_label("StagingQueryEventSource", staging_query),
         "query": query,
-        "is_cumulative": _a("is_cumulative", is_cumulative),
-    })
+        "is_cumulative": is_cumulative,
+    }, {"staging_query": "staging_query", "is_cumulative": "is_cumulative"})
     return _message("StagingQueryEventSource", "Source", {"events": events})
 
 def StagingQueryEntitySource(staging_query, query, **unknown):
     """ai.chronon.staging_query.StagingQueryEntitySource: a snapshot read from a staging query's output table."""
-    _check_unknown("StagingQueryEntitySource", unknown, ["staging_query", "query"])
+    if unknown:
+        _check_unknown("StagingQueryEntitySource", unknown, ["staging_query", "query"])
     entities = _message("StagingQueryEntitySource", "EntitySource", {
-        "staging_query": _a("staging_query", _staging_query_label("StagingQueryEntitySource", staging_query)),
+        "staging_query": _staging_query_label("StagingQueryEntitySource", staging_query),
         "query": query,
-    })
+    }, {"staging_query": "staging_query"})
     return _message("StagingQueryEntitySource", "Source", {"entities": entities})
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -296,7 +303,8 @@ def _bottom_k(k):
     return _with_k("BOTTOM_K", "BOTTOM_K", k)
 
 def _approx_percentile(percentiles, k = None, **unknown):
-    _check_unknown("Operation.APPROX_PERCENTILE", unknown, ["percentiles", "k"])
+    if unknown:
+        _check_unknown("Operation.APPROX_PERCENTILE", unknown, ["percentiles", "k"])
     _check("Operation.APPROX_PERCENTILE", "percentiles", "*double", percentiles)
     if k != None:
         _check("Operation.APPROX_PERCENTILE", "k", "double", k)
@@ -328,6 +336,7 @@ Operation = struct(
 )
 
 _TIME_UNITS = {name: True for name in _ENUMS["TimeUnit"]}
+_OPERATIONS = {name: True for name in _ENUMS["Operation"]}
 
 def Window(length, timeUnit, **unknown):
     """ai.chronon.group_by.Window(length, timeUnit)."""
@@ -336,7 +345,7 @@ def Window(length, timeUnit, **unknown):
     if type(length) == "int" and type(timeUnit) == "string" and timeUnit in _TIME_UNITS:
         # The common case, checked without the general path (the most frequent helper: a window per aggregation).
         return struct(_chronon_type = "Window", length = length, time_unit = timeUnit)
-    return _message("Window", "Window", {"length": length, "time_unit": _a("timeUnit", timeUnit)})
+    return _message("Window", "Window", {"length": length, "time_unit": timeUnit}, {"time_unit": "timeUnit"})
 
 def _json_dict(where, arg, value):
     if value != None and type(value) != "dict":
@@ -352,7 +361,16 @@ def Aggregation(
         element_wise = None,
         **unknown):
     """ai.chronon.group_by.Aggregation; `operation` defaults to LAST (written by the compiler)."""
-    _check_unknown("Aggregation", unknown, ["input_column", "operation", "windows", "buckets", "tags", "element_wise"])
+    if unknown:
+        _check_unknown("Aggregation", unknown, ["input_column", "operation", "windows", "buckets", "tags", "element_wise"])
+    if (type(input_column) == "string" and type(operation) == "string" and operation in _OPERATIONS and
+        buckets == None and tags == None and element_wise == None):
+        # The common case (a column, an operation without arguments, windows or none), checked without the general
+        # path: the struct it returns is the one the general path returns for these arguments.
+        if windows == None:
+            return struct(_chronon_type = "Aggregation", input_column = input_column, operation = operation)
+        if type(windows) == "list" and not [w for w in windows if getattr(w, "_chronon_type", None) != "Window"]:
+            return struct(_chronon_type = "Aggregation", input_column = input_column, operation = operation, windows = list(windows))
     k = None
     percentiles = None
     if hasattr(operation, "_chronon_operation"):
@@ -367,10 +385,10 @@ def Aggregation(
     helper = None
     if tags != None or k != None or percentiles != None:
         helper = _message("Aggregation", "AggregationHelper", {
-            "tags": _a("tags", _json_dict("Aggregation", "tags", tags)),
-            "k": _a("operation", k),
-            "percentiles": _a("operation", percentiles),
-        })
+            "tags": _json_dict("Aggregation", "tags", tags),
+            "k": k,
+            "percentiles": percentiles,
+        }, {"tags": "tags", "k": "operation", "percentiles": "operation"})
     return _message("Aggregation", "Aggregation", {
         "input_column": input_column,
         "operation": operation,
@@ -393,20 +411,21 @@ def _thrift_aggregation(
     `operation` is a plain enum value (ttypes.Operation.LAST_K, its k in `argMap = {"k": "10"}`), nothing is
     defaulted, and compile.py writes no empty argMap for it: the compiler's `helper { raw: true }`.
     """
-    _check_unknown("ttypes.Aggregation", unknown, ["inputColumn", "operation", "argMap", "windows", "buckets", "elementWise"])
+    if unknown:
+        _check_unknown("ttypes.Aggregation", unknown, ["inputColumn", "operation", "argMap", "windows", "buckets", "elementWise"])
     if operation != None and type(operation) != "string":
         fail("ttypes.Aggregation: argument 'operation' must be a ttypes.Operation (e.g. ttypes.Operation.SUM), got {}".format(
             _type_of(operation),
         ))
     return _message("ttypes.Aggregation", "Aggregation", {
-        "input_column": _a("inputColumn", inputColumn),
+        "input_column": inputColumn,
         "operation": operation,
-        "arg_map": _a("argMap", argMap),
+        "arg_map": argMap,
         "windows": windows,
         "buckets": buckets,
-        "element_wise": _a("elementWise", elementWise),
+        "element_wise": elementWise,
         "helper": _message("ttypes.Aggregation", "AggregationHelper", {"raw": True}),
-    })
+    }, {"input_column": "inputColumn", "arg_map": "argMap", "element_wise": "elementWise"})
 
 def Aggregations(**agg_dict):
     """ai.chronon.group_by.Aggregations: each Aggregation's input column defaults to its keyword."""
@@ -423,7 +442,8 @@ def Aggregations(**agg_dict):
 
 def DefaultAggregation(keys, sources, operation = "LAST", tags = None, **unknown):
     """ai.chronon.group_by.DefaultAggregation: `operation` over every selected column but keys and time columns."""
-    _check_unknown("DefaultAggregation", unknown, ["keys", "sources", "operation", "tags"])
+    if unknown:
+        _check_unknown("DefaultAggregation", unknown, ["keys", "sources", "operation", "tags"])
     _check("DefaultAggregation", "keys", "*string", keys)
     if type(sources) not in ("list", "tuple"):
         sources = [sources]
@@ -442,7 +462,8 @@ def DefaultAggregation(keys, sources, operation = "LAST", tags = None, **unknown
 
 def Derivation(name, expression, description = None, **unknown):
     """ai.chronon.group_by.Derivation / ai.chronon.join.Derivation."""
-    _check_unknown("Derivation", unknown, ["name", "expression", "description"])
+    if unknown:
+        _check_unknown("Derivation", unknown, ["name", "expression", "description"])
     meta = None
     if description:
         meta = _message("Derivation", "MetaData", {"description": description})
@@ -453,9 +474,9 @@ def _sources(where, value):
         value = [value]
     return [_source_value(where, "sources", s) for s in value]
 
-def _meta(where, fields):
-    given = {k: v for k, v in fields.items() if (v.value if hasattr(v, "_arg") else v) != None}
-    return _message(where, "MetaData", given) if given else None
+def _meta(where, fields, names = None):
+    given = {k: v for k, v in fields.items() if v != None}
+    return _message(where, "MetaData", given, names) if given else None
 
 def GroupBy(
         sources,
@@ -495,32 +516,33 @@ def GroupBy(
         "production": production,
         "table_properties": table_properties,
         "output_namespace": output_namespace,
-        "mode_to_env_map": _a("env", env),
+        "mode_to_env_map": env,
         "offline_schedule": offline_schedule,
         "historical_backfill": historical_backfill,
         "deprecation_date": deprecation_date,
         "description": description,
-    })
+    }, {"mode_to_env_map": "env"})
     return _message("GroupBy", "GroupBy", {
         "meta_data": meta,
         "sources": _sources("GroupBy", sources),
-        "key_columns": _a("keys", keys),
+        "key_columns": keys,
         "aggregations": aggregations,
         "accuracy": accuracy,
         "backfill_start_date": backfill_start_date,
         "derivations": derivations,
         "is_incremental": is_incremental,
         "helper": helper,
-    })
+    }, {"key_columns": "keys"})
 
 # ----------------------------------------------------------------------------------------------------------------
 # ai.chronon.join
 
 def JoinPart(group_by, key_mapping = None, prefix = None, tags = None, **unknown):
     """ai.chronon.join.JoinPart: `group_by` is the label of a chronon_group_by, or a GroupBy written inline."""
-    _check_unknown("JoinPart", unknown, ["group_by", "key_mapping", "prefix", "tags"])
+    if unknown:
+        _check_unknown("JoinPart", unknown, ["group_by", "key_mapping", "prefix", "tags"])
     if type(group_by) == "string":
-        group_by = _message("JoinPart", "GroupBy", {"ref": _a("group_by", group_by)})
+        group_by = _message("JoinPart", "GroupBy", {"ref": group_by}, {"ref": "group_by"})
     helper = None
     if tags != None:
         helper = _message("JoinPart", "JoinPartHelper", {"tags": _json_dict("JoinPart", "tags", tags)})
@@ -547,7 +569,8 @@ def imported_by_name(group_by):
 
 def _ttypes_join_part(groupBy = None, keyMapping = None, prefix = None, **unknown):
     """ai.chronon.api.ttypes.JoinPart (thrift's camelCase): the same as JoinPart(group_by, key_mapping, prefix)."""
-    _check_unknown("ttypes.JoinPart", unknown, ["groupBy", "keyMapping", "prefix"])
+    if unknown:
+        _check_unknown("ttypes.JoinPart", unknown, ["groupBy", "keyMapping", "prefix"])
     return JoinPart(groupBy, key_mapping = keyMapping, prefix = prefix)
 
 def _tdata(kind, params = None, name = None):
@@ -612,16 +635,17 @@ def ExternalSource(
         offline_group_by = None,
         **unknown):
     """ai.chronon.join.ExternalSource: fields are lists of (name, DataType) pairs."""
-    _check_unknown("ExternalSource", unknown, [
-        "name",
-        "team",
-        "key_fields",
-        "value_fields",
-        "custom_json",
-        "factory_name",
-        "factory_params",
-        "offline_group_by",
-    ])
+    if unknown:
+        _check_unknown("ExternalSource", unknown, [
+            "name",
+            "team",
+            "key_fields",
+            "value_fields",
+            "custom_json",
+            "factory_name",
+            "factory_params",
+            "offline_group_by",
+        ])
     if name == "contextual":
         fail("ExternalSource: argument 'name' is \"contextual\": use ContextualSource(fields, team)")
     factory = None
@@ -631,14 +655,14 @@ def ExternalSource(
             "factory_params": factory_params,
         })
     if type(offline_group_by) == "string":
-        offline_group_by = _message("ExternalSource", "GroupBy", {"ref": _a("offline_group_by", offline_group_by)})
+        offline_group_by = _message("ExternalSource", "GroupBy", {"ref": offline_group_by}, {"ref": "offline_group_by"})
     helper = _message("ExternalSource", "ExternalSourceHelper", {
         "name": name,
         "team": team,
-        "key_fields": _a("key_fields", _fields("ExternalSource", "key_fields", key_fields)),
-        "value_fields": _a("value_fields", _fields("ExternalSource", "value_fields", value_fields)),
+        "key_fields": _fields("ExternalSource", "key_fields", key_fields),
+        "value_fields": _fields("ExternalSource", "value_fields", value_fields),
         "custom_json": custom_json,
-    })
+    }, {"key_fields": "key_fields", "value_fields": "value_fields"})
     return _message("ExternalSource", "ExternalSource", {
         "factory_config": factory,
         "offline_group_by": offline_group_by,
@@ -647,24 +671,27 @@ def ExternalSource(
 
 def ContextualSource(fields, team = "default", **unknown):
     """ai.chronon.join.ContextualSource: an ExternalSource named "contextual"."""
-    _check_unknown("ContextualSource", unknown, ["fields", "team"])
+    if unknown:
+        _check_unknown("ContextualSource", unknown, ["fields", "team"])
     helper = _message("ContextualSource", "ContextualSourceHelper", {
-        "fields": _a("fields", _fields("ContextualSource", "fields", fields)),
+        "fields": _fields("ContextualSource", "fields", fields),
         "team": team,
-    })
+    }, {"fields": "fields"})
     return _message("ContextualSource", "ExternalSource", {"contextual": helper})
 
 def ExternalPart(source, key_mapping = None, prefix = None, **unknown):
     """ai.chronon.join.ExternalPart."""
-    _check_unknown("ExternalPart", unknown, ["source", "key_mapping", "prefix"])
+    if unknown:
+        _check_unknown("ExternalPart", unknown, ["source", "key_mapping", "prefix"])
     return _message("ExternalPart", "ExternalPart", {"source": source, "key_mapping": key_mapping, "prefix": prefix})
 
 def LabelPart(labels, left_start_offset, left_end_offset, label_offline_schedule = None, **unknown):
     """ai.chronon.join.LabelPart; `label_offline_schedule` defaults to "@daily" (written by the compiler)."""
-    _check_unknown("LabelPart", unknown, ["labels", "left_start_offset", "left_end_offset", "label_offline_schedule"])
+    if unknown:
+        _check_unknown("LabelPart", unknown, ["labels", "left_start_offset", "left_end_offset", "label_offline_schedule"])
     meta = None
     if label_offline_schedule != None:
-        meta = _message("LabelPart", "MetaData", {"offline_schedule": _a("label_offline_schedule", label_offline_schedule)})
+        meta = _message("LabelPart", "MetaData", {"offline_schedule": label_offline_schedule}, {"offline_schedule": "label_offline_schedule"})
     return _message("LabelPart", "LabelPart", {
         "labels": labels,
         "left_start_offset": left_start_offset,
@@ -674,7 +701,8 @@ def LabelPart(labels, left_start_offset, left_end_offset, label_offline_schedule
 
 def BootstrapPart(table, key_columns = None, query = None, **unknown):
     """ai.chronon.join.BootstrapPart."""
-    _check_unknown("BootstrapPart", unknown, ["table", "key_columns", "query"])
+    if unknown:
+        _check_unknown("BootstrapPart", unknown, ["table", "key_columns", "query"])
     return _message("BootstrapPart", "BootstrapPart", {"table": table, "key_columns": key_columns, "query": query})
 
 def Join(
@@ -727,17 +755,17 @@ def Join(
         "production": production,
         "table_properties": table_properties,
         "output_namespace": output_namespace,
-        "mode_to_env_map": _a("env", env),
+        "mode_to_env_map": env,
         "sample_percent": sample_percent,
         "offline_schedule": offline_schedule,
         "historical_backfill": historical_backfill,
         "deprecation_date": deprecation_date,
         "description": description,
-    })
+    }, {"mode_to_env_map": "env"})
     return _message("Join", "Join", {
         "meta_data": meta,
         "left": _source_value("Join", "left", left),
-        "join_parts": _a("right_parts", right_parts),
+        "join_parts": right_parts,
         "skew_keys": skew_keys,
         "online_external_parts": online_external_parts,
         "label_part": label_part,
@@ -746,14 +774,15 @@ def Join(
         "derivations": derivations,
         "model_transforms": model_transforms,
         "helper": helper,
-    })
+    }, {"join_parts": "right_parts"})
 
 # ----------------------------------------------------------------------------------------------------------------
 # ai.chronon.model (CHIP-9 model transforms of a Join): pure pass-through, as in Python.
 
 def InferenceSpec(model_backend, model_backend_params, **unknown):
     """ai.chronon.model.InferenceSpec."""
-    _check_unknown("InferenceSpec", unknown, ["model_backend", "model_backend_params"])
+    if unknown:
+        _check_unknown("InferenceSpec", unknown, ["model_backend", "model_backend_params"])
     return _message("InferenceSpec", "InferenceSpec", {
         "model_backend": model_backend,
         "model_backend_params": model_backend_params,
@@ -761,7 +790,8 @@ def InferenceSpec(model_backend, model_backend_params, **unknown):
 
 def Model(name, inference_spec, input_schema, output_schema, **unknown):
     """ai.chronon.model.Model: the schemas are STRUCTs named `model_<name>_inputs` / `model_<name>_outputs`."""
-    _check_unknown("Model", unknown, ["name", "inference_spec", "input_schema", "output_schema"])
+    if unknown:
+        _check_unknown("Model", unknown, ["name", "inference_spec", "input_schema", "output_schema"])
     _check("Model", "name", "string", name)
     return _message("Model", "Model", {
         "meta_data": _message("Model", "MetaData", {"name": name}),
@@ -772,7 +802,8 @@ def Model(name, inference_spec, input_schema, output_schema, **unknown):
 
 def ModelTransform(model, input_mappings = None, output_mappings = None, prefix = None, **unknown):
     """ai.chronon.model.ModelTransform."""
-    _check_unknown("ModelTransform", unknown, ["model", "input_mappings", "output_mappings", "prefix"])
+    if unknown:
+        _check_unknown("ModelTransform", unknown, ["model", "input_mappings", "output_mappings", "prefix"])
     return _message("ModelTransform", "ModelTransform", {
         "model": model,
         "input_mappings": input_mappings,
@@ -782,7 +813,8 @@ def ModelTransform(model, input_mappings = None, output_mappings = None, prefix 
 
 def ModelTransforms(transforms, passthrough_fields = None, **unknown):
     """ai.chronon.model.ModelTransforms: `Join(model_transforms = ModelTransforms(...))`."""
-    _check_unknown("ModelTransforms", unknown, ["transforms", "passthrough_fields"])
+    if unknown:
+        _check_unknown("ModelTransforms", unknown, ["transforms", "passthrough_fields"])
     return _message("ModelTransforms", "ModelTransforms", {
         "transforms": transforms,
         "passthrough_fields": passthrough_fields,
@@ -844,13 +876,9 @@ def sanitize(name):
     return _sanitize(name) if name != None else None
 
 # ----------------------------------------------------------------------------------------------------------------
-# The BUILD macro, and the encoder for tools and tests.
+# The BUILD macro.
 
 chronon_module = _chronon_module
-
-def to_textproto(value):
-    """The textproto chronon_module writes for `value` (a GroupBy, Join, StagingQuery or Source)."""
-    return _encode(value).text
 
 # `from ai.chronon.api import ttypes` then `ttypes.Source(...)`.
 ttypes = struct(

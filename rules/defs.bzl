@@ -43,7 +43,7 @@ def _with_default_src(macro, rule, name, src, **kwargs):
             fail("{} //{}:{}: {}".format(macro, native.package_name(), name, naming.error))
     _check_ascii_label(macro, name, "src", src)
     _check_ascii_label(macro, name, "teams", kwargs.get("teams"))
-    if not src and not kwargs.get("text"):
+    if not src and not kwargs.get("text") and not kwargs.get("value"):
         src = name + ".textproto"
     rule(name = name, src = src, **kwargs)
 

@@ -10,16 +10,20 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "chronon/api.pb.h"
 #include "chronon/common/diagnostics.h"
 #include "chronon/common/files.h"
 #include "chronon/compiler/compiler.h"
+#include "chronon/compiler/starlark_value.h"
 
 namespace chronon {
 namespace {
 
 constexpr char kUnreadable[] = "unreadable-file";
 constexpr char kUnwritable[] = "unwritable-output";
+constexpr char kStarlarkValue[] = "starlark-value";
 
 // Removes a previous output; never anything but a regular file (an output path could be /dev/null).
 void RemoveOutput(const std::string& path) {
@@ -104,20 +108,69 @@ bool UnescapeLine(const std::string& escaped, std::string* out) {
   return true;
 }
 
+// The value of --src_text or --src_value after its marker, decoded once more when Bazel encoded it twice.
+bool DecodeMarked(const std::string& flag, const std::string& value, std::string* decoded, std::string* messages);
+
 int Usage(const std::string& problem, std::string* messages) {
-  *messages +=
-      "chronon_compiler: error: " + problem +
-      "\nusage: chronon_compiler --kind=source|group_by|join|staging_query --label=//pkg:target "
-      "[--name=team.name] [--workspace=NAME] [--origin=TEXT] --src=FILE [--src_text=TEXT] [--teams=teams.json] "
-      "[--dep=SUMMARY]... "
-      "[--out_conf=FILE] --out_summary=FILE\n";
+  *messages += "chronon_compiler: error: " + problem +
+               "\nusage: chronon_compiler --kind=source|group_by|join|staging_query --label=//pkg:target "
+               "[--name=team.name] [--workspace=NAME] [--origin=TEXT] --src=FILE [--src_text=TEXT | --src_value=REPR] "
+               "[--teams=teams.json] "
+               "[--dep=SUMMARY]... "
+               "[--out_conf=FILE] --out_summary=FILE\n";
   return 2;
+}
+
+bool DecodeMarked(const std::string& flag, const std::string& value, std::string* decoded, std::string* messages) {
+  if (absl::StartsWith(value, kMarkerDoubled)) {
+    if (UndoDoubleEncoding(absl::string_view(value).substr(sizeof(kMarkerDoubled) - 1), decoded)) return true;
+    Usage(flag + " is not doubly encoded UTF-8 after its marker", messages);
+    return false;
+  }
+  if (absl::StartsWith(value, kMarkerRaw)) {
+    *decoded = value.substr(sizeof(kMarkerRaw) - 1);
+    return true;
+  }
+  Usage(flag + " must start with the marker \xC3\xA9 (the rules write it)", messages);
+  return false;
+}
+
+const google::protobuf::Descriptor* MessageOf(Kind kind) {
+  switch (kind) {
+    case Kind::kSource:
+      return api::Source::descriptor();
+    case Kind::kGroupBy:
+      return api::GroupBy::descriptor();
+    case Kind::kJoin:
+      return api::Join::descriptor();
+    case Kind::kStagingQuery:
+      return api::StagingQuery::descriptor();
+  }
+  return nullptr;
+}
+
+// The header of a textproto written from chronon_module's value: the message, and where to edit it. The target is
+// `<module>.<var>` in the package of `<module>.bzl` (starlark_module.bzl names it so; a variable has no dot).
+std::string GeneratedHeader(Kind kind, const std::string& label) {
+  const size_t slashes = label.find("//");
+  const std::string plain = slashes == std::string::npos ? label : label.substr(slashes);
+  const size_t colon = plain.rfind(':');
+  const std::string package = colon == std::string::npos ? plain : plain.substr(0, colon);
+  const std::string target = colon == std::string::npos ? "" : plain.substr(colon + 1);
+  const size_t dot = target.rfind('.');
+  const std::string module = dot == std::string::npos ? target : target.substr(0, dot);
+  const std::string var = dot == std::string::npos ? "" : target.substr(dot + 1);
+  const std::string macro = std::string("chronon_") + KindName(kind);
+  return absl::StrCat("# proto-file: chronon/api.proto\n# proto-message: ", MessageOf(kind)->full_name(),
+                      "\n#\n# Written by chronon_module(name = \"", module, "\", ", var, " = ...) in ", package,
+                      ":BUILD from the value `", var, "` of ", module, ".bzl:\n# edit that file, not this one. Target ",
+                      plain, " (", macro, ").\n");
 }
 
 int RunCompileOrThrow(const std::vector<std::string>& args, std::string* messages, std::string* out_conf,
                       std::string* out_summary) {
   std::string kind, src, teams, origin;
-  std::optional<std::string> src_text;
+  std::optional<std::string> src_text, src_value;
   CompileInput input;
   std::vector<std::string> dep_paths;
   // Parsed by hand, not with Abseil's flags library, because the persistent worker (worker.h) parses one argument
@@ -145,17 +198,12 @@ int RunCompileOrThrow(const std::vector<std::string>& args, std::string* message
       src = value;
     else if (flag == "--src_text") {
       std::string decoded;
-      if (absl::StartsWith(value, kMarkerDoubled)) {
-        if (!UndoDoubleEncoding(absl::string_view(value).substr(sizeof(kMarkerDoubled) - 1), &decoded)) {
-          return Usage("--src_text is not doubly encoded UTF-8 after its marker", messages);
-        }
-      } else if (absl::StartsWith(value, kMarkerRaw)) {
-        decoded = value.substr(sizeof(kMarkerRaw) - 1);
-      } else {
-        return Usage("--src_text must start with the marker \xC3\xA9 (the rules write it)", messages);
-      }
+      if (!DecodeMarked(flag, value, &decoded, messages)) return 2;
       src_text.emplace();
       if (!UnescapeLine(decoded, &*src_text)) return Usage("--src_text has a bad escape", messages);
+    } else if (flag == "--src_value") {
+      src_value.emplace();
+      if (!DecodeMarked(flag, value, &*src_value, messages)) return 2;
     } else if (flag == "--teams")
       teams = value;
     else if (flag == "--dep")
@@ -173,6 +221,7 @@ int RunCompileOrThrow(const std::vector<std::string>& args, std::string* message
     return Usage("--src, --label and --out_summary are required", messages);
   }
   if (*parsed_kind != Kind::kSource && out_conf->empty()) return Usage("--out_conf is required", messages);
+  if (src_text && src_value) return Usage("give --src_text or --src_value, not both", messages);
   input.kind = *parsed_kind;
   input.src_path = src;
   input.teams_path = teams;
@@ -183,6 +232,16 @@ int RunCompileOrThrow(const std::vector<std::string>& args, std::string* message
 
   Diagnostics diags(src, input.label);
   diags.set_origin(origin);
+  if (src_value) {
+    // chronon_module's value, as Starlark's repr(): its textproto, under a header naming where it was written.
+    src_text = GeneratedHeader(*parsed_kind, input.label);
+    std::string error;
+    if (!TextprotoOfStarlarkValue(*src_value, *MessageOf(*parsed_kind), &*src_text, &error)) {
+      *messages += src + ":1:1: error: in " + input.label + ": the value that chronon_module passed is not one " +
+                   "that python.bzl's helpers make (" + error + ") [" + kStarlarkValue + "]\n";
+      return 1;
+    }
+  }
   if (src_text) {
     // The definition came in the arguments (chronon_module's generated text): write it out as --src, the file the
     // messages point at, before compiling, so that it is there to open when the compile fails.

@@ -93,7 +93,17 @@ def _compile_impl(ctx, kind):
     args.add(str(ctx.label), format = "--label=%s")
     args.add(ctx.workspace_name, format = "--workspace=%s")
     inputs = []
-    if ctx.attr.text:
+    if ctx.attr.value:
+        if ctx.file.src or ctx.attr.text:
+            fail("give one of `src`, `text` and `value`")
+
+        # chronon_module's value, as Starlark's repr(): the compiler writes its textproto (starlark_value.h) to
+        # `<name>.generated.textproto`, the file its messages point at. repr() has no line breaks to escape.
+        generated = ctx.actions.declare_file(ctx.label.name + ".generated.textproto")
+        outputs.append(generated)
+        args.add(generated, format = "--src=%s")
+        args.add(_TEXT_MARKER + ctx.attr.value, format = "--src_value=%s")
+    elif ctx.attr.text:
         if ctx.file.src:
             fail("give `src` or `text`, not both")
 
@@ -108,7 +118,7 @@ def _compile_impl(ctx, kind):
         args.add(ctx.file.src, format = "--src=%s")
         inputs.append(ctx.file.src)
     else:
-        fail("give `src` (a textproto file) or `text`")
+        fail("give `src` (a textproto file), `text` or `value`")
     if ctx.attr.origin:
         args.add(ctx.attr.origin, format = "--origin=%s")
     infos = [dep[ChrononInfo] for dep in ctx.attr.deps]
@@ -168,11 +178,16 @@ def _attrs(deps_doc, with_teams = True):
     attrs = {
         "src": attr.label(
             allow_single_file = [".textproto", ".pbtxt", ".txtpb"],
-            doc = "The definition, a textproto (`.textproto`, `.pbtxt` or `.txtpb`). Required unless `text` is given.",
+            doc = "The definition, a textproto (`.textproto`, `.pbtxt` or `.txtpb`). Required unless `text` or `value` is given.",
         ),
         "text": attr.string(
-            doc = "The definition's textproto itself, instead of `src` (chronon_module sets it). The compile action " +
+            doc = "The definition's textproto itself, instead of `src` (e.g. written by a macro). The compile action " +
                   "writes it to `<name>.generated.textproto` beside the conf, the file the compiler's messages name.",
+        ),
+        "value": attr.string(
+            doc = "A value of //chronon:python.bzl as Starlark's repr() writes it, instead of `src` (chronon_module " +
+                  "sets it). The compile action writes its textproto to `<name>.generated.textproto` beside the " +
+                  "conf, the file the compiler's messages name.",
         ),
         "deps": attr.label_list(
             providers = [ChrononInfo],

@@ -7,13 +7,13 @@ load(
     "chronon_source",
     "chronon_staging_query",
 )
-load(":starlark_proto.bzl", "encode", "type_of")
+load(":starlark_proto.bzl", "labels", "type_of")
 
 _KINDS = {
-    "GroupBy": ("chronon_group_by", chronon_group_by),
-    "Join": ("chronon_join", chronon_join),
-    "StagingQuery": ("chronon_staging_query", chronon_staging_query),
-    "Source": ("chronon_source", chronon_source),
+    "GroupBy": chronon_group_by,
+    "Join": chronon_join,
+    "StagingQuery": chronon_staging_query,
+    "Source": chronon_source,
 }
 
 def chronon_module(name, teams = None, visibility = None, testonly = None, **values):
@@ -24,8 +24,9 @@ def chronon_module(name, teams = None, visibility = None, testonly = None, **val
     names variable `v1` of `group_bys/<team>/purchases.py`). A Join becomes a chronon_join, a StagingQuery a
     chronon_staging_query, a Source a chronon_source (GroupBys and Joins may also embed a Source value instead). Each
     target's `deps` are the labels its value names (Source / GroupBy / Join refs given as labels, and staging
-    queries), in the order written. The target's compile action writes the textproto it was given (its `text`) to
-    `<module>.<var>.generated.textproto`: no target or action of its own.
+    queries), in the order written. The target's compile action gets the value itself (its `value`, Starlark's repr() of
+    it) and writes its textproto, under a header naming this call, to `<module>.<var>.generated.textproto`: no target
+    or action of its own.
 
     Args:
       name: the module's name (its .bzl file without `.bzl`), the first part of every target name.
@@ -40,7 +41,6 @@ def chronon_module(name, teams = None, visibility = None, testonly = None, **val
             repr(name),
             repr(name),
         ))
-    cache = {}
     for var, value in values.items():
         kind = getattr(value, "_chronon_type", None)
         if kind in ("EventSource", "EntitySource"):
@@ -49,22 +49,8 @@ def chronon_module(name, teams = None, visibility = None, testonly = None, **val
         if kind not in _KINDS:
             fail(("chronon_module(name = {}): `{}` is {}; a module's values are GroupBy, Join, StagingQuery and " +
                   "Source values").format(repr(name), var, type_of(value)))
-        macro_name, macro = _KINDS[kind]
+        macro = _KINDS[kind]
         target = name + "." + var
-        encoded = encode(value, cache)
-        header = [
-            "# proto-file: chronon/api.proto",
-            "# proto-message: chronon.api." + kind,
-            "#",
-            "# Written by chronon_module(name = \"{}\", {} = ...) in //{}:BUILD from the value `{}` of {}.bzl:".format(
-                name,
-                var,
-                package,
-                var,
-                name,
-            ),
-            "# edit that file, not this one. Target //{}:{} ({}).".format(package, target, macro_name),
-        ]
 
         # For the compiler's messages. Not the call's line (Bazel's own ERROR line names it): the compile action
         # would run again whenever a line is added above the call.
@@ -81,4 +67,7 @@ def chronon_module(name, teams = None, visibility = None, testonly = None, **val
             kwargs["testonly"] = testonly
         if kind != "Source" and teams != None:
             kwargs["teams"] = teams
-        macro(name = target, text = "\n".join(header) + "\n" + encoded.text, deps = encoded.labels, **kwargs)
+
+        # The value travels as repr() (a builtin: cheap while the BUILD file loads), which keeps the order of its
+        # maps; the compile action writes its textproto (chronon/compiler/starlark_value.h).
+        macro(name = target, value = repr(value), deps = labels(value), **kwargs)

@@ -1,11 +1,12 @@
-"""Values shaped like chronon/api.proto messages, built by //chronon:python.bzl, checked and written as textproto.
+"""Values shaped like chronon/api.proto messages, built by //chronon:python.bzl: their checks, and the labels they name.
 
 A message is a `struct(_chronon_type = "<Message>", <field> = <value>, ...)` holding only the fields that were set,
 with api.proto's snake_case field names. Map fields (thrift maps, repeated entry messages in api.proto) hold dicts,
 whose order is kept. Enum fields hold the value's NAME (`"SUM"`), so that the written textproto reads as the
-hand-written one does.
+hand-written one does. chronon_module hands a value to its compile action as repr(value), and the compiler writes
+its textproto (chronon/compiler/starlark_value.h: the same field types, read from api.proto's descriptors).
 
-Starlark forbids recursion: the encoder walks the value with an explicit stack.
+Starlark forbids recursion: the walks below use explicit stacks.
 """
 
 # Field types: "string", "bool", "int", "double", "label" (a string naming a Bazel target: collected as a dep),
@@ -347,15 +348,37 @@ def _scalar_ok(base, value):
                     return False
         return True
     if base == "json_fields":
-        if t != "dict":
-            return False
-        for k in value:
-            if type(k) != "string":
-                return False
-        return True
+        return t == "dict" and _json_problem(value) == None
     if base == "json_value":
-        return True
+        return _json_problem(value) == None
     fail("internal: unknown field type " + base)
+
+# How deeply a JSON-like helper argument may nest (each level is two textproto messages; the compiler parses 100).
+_MAX_JSON_DEPTH = 40
+
+def _json_problem(value):
+    """None when `value` is JSON-like (dicts with string keys, lists, tuples, strings, numbers, bools, None), else
+    why it is not. An explicit stack (no recursion in Starlark), bounded in depth, so a list holding itself ends."""
+    stack = [(value, 0)]
+    for _ in range(1 << 30):
+        if not stack:
+            return None
+        v, depth = stack.pop()
+        t = type(v)
+        if t == "dict" or t == "list" or t == "tuple":
+            if depth == _MAX_JSON_DEPTH:
+                return "it nests deeper than {} levels".format(_MAX_JSON_DEPTH)
+            if t == "dict":
+                for k, x in v.items():
+                    if type(k) != "string":
+                        return "a JSON object key must be a string, got " + type_of(k)
+                    stack.append((x, depth + 1))
+            else:
+                for x in v:
+                    stack.append((x, depth + 1))
+        elif v != None and t != "string" and t != "int" and t != "float" and t != "bool":
+            return "{} is not a JSON value (dict, list, string, number, bool or None)".format(type_of(v))
+    return None
 
 def _bad(where, arg, kind, value, index = None):
     detail = ""
@@ -363,6 +386,8 @@ def _bad(where, arg, kind, value, index = None):
         detail = " (item {})".format(index)
     hint = ""
     base = kind.lstrip("*")
+    if (base == "json_fields" and type(value) == "dict") or base == "json_value":
+        hint = ": " + _json_problem(value)
     if base.startswith("enum:") and type(value) == "string":
         names = ENUMS[base[5:]]
         guess = did_you_mean(value, names)
@@ -409,8 +434,10 @@ def _checked(where, arg, spec, value):
     if type(value) not in ("list", "tuple"):
         _bad(where, arg, kind, value)
     if code == 0:
-        bad = [item for item in value if type(item) != what]
-        if not bad:
+        if not [item for item in value if type(item) != what]:
+            return list(value)
+    elif code == 1:
+        if not [item for item in value if getattr(item, "_chronon_type", None) != what]:
             return list(value)
     for i, item in enumerate(value):
         if not _fits(code, what, base, item):
@@ -421,38 +448,30 @@ def check(where, arg, kind, value):
     """Fails, naming the helper and its argument, unless `value` fits field type `kind`. Returns it (lists copied)."""
     return _checked(where, arg, _spec(kind), value)
 
-def arg(name, value):
-    """A field value given under another argument name (for messages): `arg("keys", keys)` for key_columns."""
-    return struct(_arg = name, value = value)
-
-def message(where, message_type, args):
+def message(where, message_type, args, names = None):
     """A message of `message_type` from {field: value}: None values are dropped, the others checked.
 
     Args:
       where: the helper's name, for error messages (`GroupBy`).
       message_type: the api.proto message.
-      args: {field: arg(argument name, value)} or {field: value}.
+      args: {field: value}.
+      names: {field: argument name} where the helper's argument is not named as the field (`keys` for
+        key_columns), for error messages.
     """
     specs = _SPECS[message_type]
     fields = {}
-    for field, entry in args.items():
-        if entry == None:
+    for field, value in args.items():
+        if value == None:
             continue
-        if hasattr(entry, "_arg"):
-            arg, value = entry._arg, entry.value
-            if value == None:
-                continue
-        else:
-            arg, value = field, entry
         repeated, code, what, base, kind = specs[field]
         if repeated:
-            fields[field] = _checked(where, arg, specs[field], value)
+            fields[field] = _checked(where, names.get(field, field) if names else field, specs[field], value)
         elif code == 0 and type(value) == what:
             fields[field] = value
         elif _fits(code, what, base, value):
             fields[field] = value
         else:
-            _bad(where, arg, kind, value)
+            _bad(where, names.get(field, field) if names else field, kind, value)
     return struct(_chronon_type = message_type, **fields)
 
 def did_you_mean(name, candidates):
@@ -487,207 +506,65 @@ def check_unknown(where, unknown, known):
         ))
 
 # ----------------------------------------------------------------------------------------------------------------
-# Writing textproto.
+# The labels a value names (a target's deps).
 
-def quote(s):
-    """A textproto string literal."""
-    if "\\" in s or "\"" in s or "\n" in s or "\r" in s or "\t" in s:
-        s = s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    return "\"" + s + "\""
+def _label_fields():
+    """message -> [(field, repeated)] of its fields that are labels or may hold one, in api.proto's order."""
+    reaches = {}
+    for _ in range(len(SCHEMA)):
+        grew = False
+        for message, fields in SCHEMA.items():
+            if message in reaches:
+                continue
+            for _field, kind in fields:
+                base = kind.lstrip("*")
+                if base == "label" or (base.startswith("msg:") and base[4:] in reaches):
+                    reaches[message] = True
+                    grew = True
+                    break
+        if not grew:
+            break
+    return {
+        message: [
+            (field, kind.startswith("*"))
+            for field, kind in fields
+            if kind.lstrip("*") == "label" or (kind.lstrip("*").startswith("msg:") and kind.lstrip("*")[4:] in reaches)
+        ]
+        for message, fields in SCHEMA.items()
+        if message in reaches
+    }
 
-def _json_items(indent, key_line, value):
-    """The stack items that write a JsonField (key_line set) or JsonValue member for `value`, in order."""
-    pad = "  " * indent
-    prefix = pad + (key_line + " " if key_line else "")
-    t = type(value)
-    if value == None:
-        return [("text", prefix + "null_value: true")]
-    if t == "bool":
-        return [("text", prefix + "bool_value: " + ("true" if value else "false"))]
-    if t == "int":
-        return [("text", prefix + "int_value: " + str(value))]
-    if t == "float":
-        return [("text", prefix + "float_value: " + str(value))]
-    if t == "string":
-        return [("text", prefix + "string_value: " + quote(value))]
-    if t == "list" or t == "tuple":
-        items = [("text", prefix + "list_value {")]
-        for item in value:
-            items.append(("text", pad + "  values {"))
-            items.append(("json", indent + 2, None, item))
-            items.append(("text", pad + "  }"))
-        items.append(("text", pad + "}"))
-        return items
-    if t == "dict":
-        items = [("text", prefix + "object_value {")]
-        for k, v in value.items():
-            if type(k) != "string":
-                fail("a JSON object key must be a string, got " + type_of(k))
-            items.append(("text", pad + "  fields {"))
-            items.append(("json", indent + 2, "key: " + quote(k), v))
-            items.append(("text", pad + "  }"))
-        items.append(("text", pad + "}"))
-        return items
-    fail("{} is not a JSON value (dict, list, string, number, bool or None)".format(type_of(value)))
+_LABEL_FIELDS = _label_fields()
 
-# Field codes of the encoder: scalars 10 string, 11 bool, 12 number, 13 enum; 1 message, 2 label, 3 map, 4 map_map,
-# 5 map_list, 6 json_fields, 7 json_value.
-_SCALAR_CODES = {"string": 10, "bool": 11, "int": 12, "double": 12}
+def labels(value):
+    """The labels (refs, staging queries) that message `value` names, in the order they are written, once each.
 
-def _code(base):
-    if base.startswith("msg:"):
-        return 1
-    if base.startswith("enum:"):
-        return 13
-    if base in _SCALAR_CODES:
-        return _SCALAR_CODES[base]
-    return {"label": 2, "map": 3, "map_map": 4, "map_list": 5, "json_fields": 6, "json_value": 7}[base]
-
-# message -> [(field, repeated, code, field + ": ")], in api.proto's order.
-_PARSED = {
-    message: [(field, kind.startswith("*"), _code(kind.lstrip("*")), field + ": ") for field, kind in fields]
-    for message, fields in SCHEMA.items()
-}
-
-# Messages of scalar fields only (Window): always hashable, and written on one line when small; encode() writes
-# each distinct value once per chronon_module call (a shared window list is written for every aggregation).
-_LEAVES = {
-    message: True
-    for message, fields in _PARSED.items()
-    if not [f for f in fields if f[1] or f[2] < 10]
-}
-
-def _scalar_text(code, value):
-    if code == 10:
-        return quote(value)
-    if code == 13:
-        return value
-    if code == 11:
-        return "true" if value else "false"
-    return str(value)
-
-def _items(value):
-    """The set fields of message `value` in api.proto's order, repeated fields expanded: [(field, code, v, prefix)]."""
-    out = []
-    for field, repeated, code, prefix in _PARSED[value._chronon_type]:
-        v = getattr(value, field, None)
-        if v == None:
-            continue
-        if repeated:
-            for x in v:
-                out.append((field, code, x, prefix))
-        else:
-            out.append((field, code, v, prefix))
-    return out
-
-def _one_line(child):
-    """` { a: 1 b: 2 }` for a message whose set fields are at most 3 scalars (as written by hand), ` {}` for an
-    empty one, else None."""
-    if not child:
-        return " {}"
-    if len(child) > 3:
-        return None
-    parts = []
-    for c in child:
-        if c[1] < 10:
-            return None
-        parts.append(c[3] + _scalar_text(c[1], c[2]))
-    return " { " + " ".join(parts) + " }"
-
-def _json_lines(lines, indent, key_line, value):
-    """Appends the lines of a JsonField (key_line set) or JsonValue body for `value`: an explicit stack."""
-    stack = [("json", indent, key_line, value)]
+    Walks only the fields that may lead to a label (a GroupBy's sources, not its aggregations). Starlark has no
+    recursion: an explicit stack, children pushed in reverse so that they come out in field order.
+    """
+    found = []
+    seen = {}
+    stack = [value]
     for _ in range(1 << 30):
         if not stack:
             break
-        item = stack.pop()
-        if item[0] == "text":
-            lines.append(item[1])
-        else:
-            stack.extend(reversed(_json_items(item[1], item[2], item[3])))
-
-def encode(value, cache = None):
-    """Textproto of message `value`, and the labels (refs, staging queries) it names, in order, once each.
-
-    Starlark has neither recursion nor while loops: a bounded loop over a stack of frames, one per open message
-    (its items, the position reached, its indentation). The labels are collected as the fields are written.
-
-    Args:
-      value: a message.
-      cache: a dict shared by the calls for one package, or None: the one-line text of each distinct leaf message.
-
-    Returns:
-      struct(text, labels).
-    """
-    if cache == None:
-        cache = {}
-    lines = []
-    labels = []
-    seen = {}
-    frames = [(_items(value), [0], "")]
-    for _ in range(1 << 30):
-        if not frames:
-            break
-        items, position, pad = frames[-1]
-        descended = False
-        for j in range(position[0], len(items)):
-            field, code, v, prefix = items[j]
-            if code >= 10:
-                if code == 10:
-                    lines.append(pad + prefix + quote(v))
-                elif code == 13:
-                    lines.append(pad + prefix + v)
-                else:
-                    lines.append(pad + prefix + _scalar_text(code, v))
-            elif code == 1:
-                if v._chronon_type in _LEAVES:
-                    line = cache.get(v)
-                    if line == None:
-                        child = _items(v)
-                        line = _one_line(child) or ""
-                        cache[v] = line
-                    if line:
-                        lines.append(pad + field + line)
-                        continue
-                child = _items(v)
-                line = _one_line(child)
-                if line != None:
-                    lines.append(pad + field + line)
-                    continue
-                lines.append(pad + field + " {")
-                position[0] = j + 1
-                frames.append((child, [0], pad + "  "))
-                descended = True
-                break
-            elif code == 2:
-                if v not in seen:
-                    seen[v] = True
-                    labels.append(v)
-                lines.append(pad + prefix + quote(v))
-            elif code == 3:
-                for k, val in v.items():
-                    lines.append(pad + field + " { key: " + quote(k) + " value: " + quote(val) + " }")
-            elif code == 4:
-                for k, inner in v.items():
-                    lines.append(pad + field + " {")
-                    lines.append(pad + "  key: " + quote(k))
-                    for k2, v2 in inner.items():
-                        lines.append(pad + "  value { key: " + quote(k2) + " value: " + quote(v2) + " }")
-                    lines.append(pad + "}")
-            elif code == 5:
-                for k, inner in v.items():
-                    lines.append(pad + field + " { " + " ".join(["key: " + quote(k)] + ["value: " + quote(x) for x in inner]) + " }")
-            elif code == 6:
-                for k, val in v.items():
-                    lines.append(pad + field + " {")
-                    _json_lines(lines, len(pad) // 2 + 1, "key: " + quote(k), val)
-                    lines.append(pad + "}")
+        v = stack.pop()
+        if type(v) == "string":
+            if v not in seen:
+                seen[v] = True
+                found.append(v)
+            continue
+        fields = _LABEL_FIELDS.get(getattr(v, "_chronon_type", None))
+        if not fields:
+            continue
+        children = []
+        for field, repeated in fields:
+            x = getattr(v, field, None)
+            if x == None:
+                continue
+            if repeated:
+                children.extend(x)
             else:
-                lines.append(pad + field + " {")
-                _json_lines(lines, len(pad) // 2 + 1, None, v)
-                lines.append(pad + "}")
-        if not descended:
-            frames.pop()
-            if frames:
-                lines.append(frames[-1][2] + "}")
-    return struct(text = "\n".join(lines) + "\n", labels = labels)
+                children.append(x)
+        stack.extend(reversed(children))
+    return found

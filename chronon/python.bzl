@@ -103,16 +103,17 @@ def select(*args, **kwargs):
 
 def _source_value(where, arg, value):
     """A Source from what Python's GroupBy/Join accept: a Source, an Event/Entity/JoinSource, or a label."""
+    kind = getattr(value, "_chronon_type", None)
+    if kind == "Source":
+        return value
     if type(value) == "string":
         return _message(where, "Source", {"ref": value}, {"ref": arg})
-    if _is(value, "EventSource"):
+    if kind == "EventSource":
         return _message(where, "Source", {"events": value}, {"events": arg})
-    if _is(value, "EntitySource"):
+    if kind == "EntitySource":
         return _message(where, "Source", {"entities": value}, {"entities": arg})
-    if _is(value, "JoinSource"):
+    if kind == "JoinSource":
         return _message(where, "Source", {"join_source": value}, {"join_source": arg})
-    if _is(value, "Source"):
-        return value
     fail(("{}: argument '{}' must be a Source (Source, EventSource, EntitySource, JoinSource, or the label of a " +
           "chronon_source), got {}").format(where, arg, _type_of(value)))
 

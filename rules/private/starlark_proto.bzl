@@ -321,12 +321,7 @@ def _scalar_ok(base, value):
     if base.startswith("msg:"):
         return getattr(value, "_chronon_type", None) == base[4:]
     if base == "map":
-        if t != "dict":
-            return False
-        for k, v in value.items():
-            if type(k) != "string" or type(v) != "string":
-                return False
-        return True
+        return t == "dict" and not [k for k, v in value.items() if type(k) != "string" or type(v) != "string"]
     if base == "map_map":
         if t != "dict":
             return False
@@ -466,12 +461,16 @@ def message(where, message_type, args, names = None):
         repeated, code, what, base, kind = specs[field]
         if repeated:
             fields[field] = _checked(where, names.get(field, field) if names else field, specs[field], value)
-        elif code == 0 and type(value) == what:
-            fields[field] = value
-        elif _fits(code, what, base, value):
-            fields[field] = value
+            continue
+        if code == 0:
+            ok = type(value) == what
+        elif code == 1:
+            ok = getattr(value, "_chronon_type", None) == what
         else:
+            ok = _fits(code, what, base, value)
+        if not ok:
             _bad(where, names.get(field, field) if names else field, kind, value)
+        fields[field] = value
     return struct(_chronon_type = message_type, **fields)
 
 def did_you_mean(name, candidates):

@@ -21,7 +21,7 @@ jobs=()
 compiler_sources=(compiler/compile_context.cc compiler/compiler.cc common/diagnostics.cc compiler/group_by.cc compiler/join.cc
   common/json_writer.cc compiler/labels.cc compiler/proto_json.cc common/python_compat.cc compiler/source.cc
   compiler/staging_query.cc compiler/team_metadata.cc compiler/teams.cc compiler/textproto.cc common/utf8.cc
-  compiler/validate.cc)
+  compiler/validate.cc compiler/starlark_value.cc)
 for src in "$out/gen/chronon/api.pb.cc" "${compiler_sources[@]/#/$root/chronon/}" "$root/tests/fuzz/compile_fuzzer.cc"; do
   obj="$out/obj/$(basename "$src" .cc).o"
   objects+=("$obj")

@@ -5,10 +5,11 @@
 //   <kind>\n<label>\n<name>\n<definition textproto>\0<dependency summary>\0<dependency summary>...
 //
 // kind is source, group_by, join or staging_query (anything else: group_by); label and name are what Bazel
-// passes; each dependency summary is the JSON a dependency's compile wrote. teams.json is fixed
-// (tests/errors/teams.json). The target checks the compiler's contract, not just the absence of crashes: it returns
-// either an output or errors, never both, every diagnostic has an id, and a successful compile's outputs are valid
-// JSON.
+// passes; a definition that starts with `struct(` is a chronon_module value (Starlark's repr(), as --src_value
+// carries it: tests/fuzz/starlark_values/), read by chronon/compiler/starlark_value.h and compiled if it reads; each
+// dependency summary is the JSON a dependency's compile wrote. teams.json is fixed (tests/errors/teams.json). The
+// target checks the compiler's contract, not just the absence of crashes: it returns either an output or errors, never
+// both, every diagnostic has an id, and a successful compile's outputs are valid JSON.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -16,8 +17,10 @@
 #include <string>
 #include <string_view>
 
+#include "chronon/api.pb.h"
 #include "chronon/common/diagnostics.h"
 #include "chronon/compiler/compiler.h"
+#include "chronon/compiler/starlark_value.h"
 #include "nlohmann/json.hpp"
 
 namespace {
@@ -55,6 +58,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   input.teams_text = kTeams;
   size_t nul = rest.find('\0');
   input.src_text = std::string(rest.substr(0, nul));
+  if (input.src_text.rfind("struct(", 0) == 0) {
+    // A chronon_module value (Starlark's repr(), what --src_value carries): its textproto is what gets compiled.
+    const google::protobuf::Descriptor* descriptor =
+        input.kind == chronon::Kind::kSource         ? chronon::api::Source::descriptor()
+        : input.kind == chronon::Kind::kJoin         ? chronon::api::Join::descriptor()
+        : input.kind == chronon::Kind::kStagingQuery ? chronon::api::StagingQuery::descriptor()
+                                                     : chronon::api::GroupBy::descriptor();
+    std::string text, error;
+    const bool read = chronon::TextprotoOfStarlarkValue(input.src_text, *descriptor, &text, &error);
+    Check(read != !error.empty(), "a value read with an error, or refused without one");
+    Check(read || text.empty(), "text written for a refused value");
+    if (!read) return 0;
+    input.src_text = std::move(text);
+  }
   int index = 0;
   while (nul != std::string_view::npos) {
     rest.remove_prefix(nul + 1);

@@ -66,4 +66,9 @@ for src in "$ROOT"/tests/errors/*.textproto; do
   seed tests/errors "${kind:-group_by}" "//tests/errors:$id" "example_team.$id.v1" "$src"
   count=$((count + 1))
 done
+# chronon_module values (repr() of python.bzl values, as the rules pass them in --src_value).
+for src in "$(dirname "$0")"/starlark_values/*; do
+  cp "$src" "$corpus/starlark_value_$(basename "$src")"
+  count=$((count + 1))
+done
 echo "fuzz corpus: $count seeds in $corpus"

@@ -51,6 +51,11 @@ struct CompileOutput {
   std::string summary;
 };
 
+// Gives the pages of what was freed back to the system (glibc's malloc_trim; nothing elsewhere). glibc keeps them in
+// its heap, counted in the RSS, while large strings are mapped afresh: without it, a large definition's peak RSS holds
+// both (issue 26, finding 11). The compile calls it once its parse is freed; the importer once a conf's JSON is.
+void ReleaseFreedMemory();
+
 // Compiles one definition. Returns nullopt when `diags` has errors; warnings do not fail the compile.
 std::optional<CompileOutput> Compile(const CompileInput& input, Diagnostics* diags);
 

@@ -199,16 +199,18 @@ bool Importer::Attempt(const Object& object, const Choices& choice, std::string*
     *bad_input = true;
     return false;
   }
+  // The JSON is not needed after un-deriving: released, it is parsed again when read after (issue 26, finding 11).
+  object.json = Json();
+  object.released = true;
+  ReleaseFreedMemory();
   definition.src = absl::StrCat("# proto-file: chronon/api.proto\n# proto-message: chronon.api.",
-                                KindOf(object.kind).message, "\n#\n# Imported from production/", object.rel, ".\n",
-                                WriteTextproto(*definition.message, definition.integers));
+                                KindOf(object.kind).message, "\n#\n# Imported from production/", object.rel, ".\n");
+  AppendTextproto(*definition.message, definition.integers, &definition.src);
   std::set<std::string> refs;
   CollectRefs(*definition.message, &refs);
   definition.deps.assign(refs.begin(), refs.end());
-  KeepTopLevelSources(definition.message.get());
-  // The JSON is not needed during the compile: released, it is parsed again when read after (issue 26, finding 11).
-  object.json = Json();
-  object.released = true;
+  definition.source_fingerprints = SourceFingerprints(*definition.message);
+  definition.message.reset();
   // Only a staging query (read by its table) and what some JSON mentions by name can be a later definition's dep.
   std::optional<CompileOutput> output =
       CompileDefinition(*ParseKind(object.kind), object.label(), object.name,

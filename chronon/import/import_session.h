@@ -62,7 +62,10 @@ void CollectRefs(const google::protobuf::Message& message, std::set<std::string>
 struct Definition {
   std::string src;
   std::vector<std::string> deps;
+  // A shared source's message (//sources); null for a GroupBy, Join or StagingQuery, which keeps only
+  // `source_fingerprints` once its textproto is written.
   std::unique_ptr<google::protobuf::Message> message;
+  std::vector<size_t> source_fingerprints;
   Choices choice;
   IntegerDoubles integers;
 };
@@ -106,9 +109,13 @@ class Importer {
   // still gives its bytes with `ref` uses it.
   void ShareSources();
   static std::vector<const api::Source*> TopLevelSources(const google::protobuf::Message& message);
-  // Drops all of a recorded definition's message but what TopLevelSources reads (its only later use), before the
-  // compile: a large GroupBy's aggregations are not held twice (issue 26, finding 11).
-  static void KeepTopLevelSources(google::protobuf::Message* message);
+  // Fingerprints of the serialized TopLevelSources of `message`, in order: all a recorded definition keeps of its
+  // message (Definition::source_fingerprints), so that a large GroupBy's sources are not held once more during its
+  // compile (issue 26, finding 11).
+  static std::vector<size_t> SourceFingerprints(const google::protobuf::Message& message);
+  static size_t SourceFingerprint(std::string_view serialized);
+  // The message of a recorded GroupBy or Join, parsed from its textproto; nullptr for other kinds.
+  static std::unique_ptr<google::protobuf::Message> ReadDefinition(const std::string& kind, const std::string& src);
   // The table a source reads, without its namespace: `events { table: "ns.page_views" }` -> page_views.
   static std::string SourceTargetName(const api::Source& source);
 

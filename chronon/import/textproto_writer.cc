@@ -107,9 +107,12 @@ class Writer {
       return;
     }
     lines->push_back(absl::StrCat(field->name(), " {"));
-    for (const std::string& line : inner) {
-      // Nested lines already carry their own indentation after the first level.
+    for (std::string& line : inner) {
+      // Nested lines already carry their own indentation after the first level. Each is freed once copied (a copy of
+      // its exact size: insert() would double the capacity), so a large message's lines are not held once more for
+      // every level they are nested in.
       lines->push_back(absl::StrCat("  ", line));
+      std::string().swap(line);
     }
     lines->push_back("}");
   }
@@ -154,9 +157,22 @@ class Writer {
 
 }  // namespace
 
+void AppendTextproto(const Message& message, const IntegerDoubles& integers, std::string* out) {
+  std::vector<std::string> lines = Writer(integers).Fields(message, "");
+  // Reserved at its size (grown by doubling, a large definition's text was briefly held twice), and each line freed
+  // once appended (issue 26, finding 11).
+  size_t size = out->size();
+  for (const std::string& line : lines) size += line.size() + 1;
+  out->reserve(size);
+  for (std::string& line : lines) {
+    absl::StrAppend(out, line, "\n");
+    std::string().swap(line);
+  }
+}
+
 std::string WriteTextproto(const Message& message, const IntegerDoubles& integers) {
   std::string out;
-  for (const std::string& line : Writer(integers).Fields(message, "")) absl::StrAppend(&out, line, "\n");
+  AppendTextproto(message, integers, &out);
   return out;
 }
 

@@ -185,6 +185,11 @@ std::optional<CompileOutput> Finish(const CompileInput& input, CompileContext& c
   // The conf's text, from `tree` sorted as compile.py writes it; false (reported) when a value cannot be written.
   auto write_conf = [&](Json* tree) {
     SortByFieldNumber(tree, descriptor);
+    if (input.conf_sink) {
+      const absl::Status written = WritePythonJson(*tree, 2, input.conf_sink);
+      if (!written.ok()) ctx.diags->Error({}, "unwritable-value", std::string(written.message()));
+      return written.ok();
+    }
     absl::StatusOr<std::string> text = WritePythonJson(*tree, 2);
     if (!text.ok()) {
       ctx.diags->Error({}, "unwritable-value", std::string(text.status().message()));
@@ -276,6 +281,9 @@ std::optional<CompileOutput> ParseAndCompile(const CompileInput& input, CompileC
   if (!compiled) return std::nullopt;
   // The message, its parse tree and the locations are not needed to write the outputs: freed before the outputs'
   // text is made, the peak memory of a large definition is lower (issue 26, finding 11).
+  // A run without locations that reported a warning is compiled again (Compile): it stops before the outputs, so
+  // that a CompileInput::conf_sink receives the conf once.
+  if (!ctx.locate && !ctx.diags->diagnostics().empty()) return std::nullopt;
   ctx.locations = LocationMap();
   ReleaseFreedMemory();
   return Finish(input, ctx, *std::move(compiled), M::descriptor());

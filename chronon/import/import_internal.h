@@ -30,7 +30,7 @@ struct Object {
   std::string target;   // "module.var"
   std::string label() const { return "//" + package + ":" + target; }
   // The file as read is not kept (issue 26, finding 11: a 100 MB conf would stay in memory for the whole import);
-  // the compile's output is compared with the file itself (SameBytes).
+  // the compile's output is compared with the file itself, as it is written (SameBytes).
   std::string path;
   // The parsed file; released (null, `released` set) while the object's definition compiles, and parsed from `path`
   // again when it is read after that (Importer::JsonOf): a large conf's tree is not held beside the compile's.

@@ -7,6 +7,8 @@
 #define CHRONON_IMPORT_IMPORT_SESSION_H_
 
 #include <filesystem>
+#include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -43,8 +45,20 @@ const KindDir& KindOf(const std::string& kind);
 // The whole file; false when it cannot be read.
 bool ReadFile(const std::filesystem::path& path, std::string* out);
 
-// Whether the file at `path` holds exactly `bytes` (read in blocks: the file is never held in memory whole).
-bool SameBytes(const std::string& path, std::string_view bytes);
+// Whether the file at `path` holds exactly the bytes given to Write, piece by piece (the compile's conf as it is
+// written, CompileInput::conf_sink): neither the file nor the conf is ever held in memory whole.
+class SameBytes {
+ public:
+  explicit SameBytes(const std::string& path) : in_(path, std::ios::binary), same_(static_cast<bool>(in_)) {}
+  void Write(std::string_view piece);
+  // True when every piece matched the file and the file has nothing more.
+  bool Same();
+
+ private:
+  std::ifstream in_;
+  bool same_;
+  std::vector<char> block_;
+};
 
 size_t CountLines(const std::string& text);
 
@@ -99,9 +113,11 @@ class Importer {
   // Leaves a file out of the import with `reason`; the rest goes on.
   void LeaveOut(const std::string& rel, const std::string& name, const std::string& reason);
   // `summary`: whether another definition may read its summary (CompileInput::summary).
+  // `conf_sink`: CompileInput::conf_sink.
   std::optional<CompileOutput> CompileDefinition(Kind kind, const std::string& label, const std::string& name,
                                                  const std::string& src_path, Definition* definition,
-                                                 std::string* reason, bool summary = true);
+                                                 std::string* reason, bool summary = true,
+                                                 std::function<void(std::string_view)> conf_sink = nullptr);
 
   // import_share_sources.cc
   // A Source written identically (after un-deriving) as a GroupBy's source or a Join's left in two or more

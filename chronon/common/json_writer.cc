@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -79,9 +80,20 @@ absl::Status AppendQuoted(std::string_view s, std::string* out) {
   return absl::OkStatus();
 }
 
+// The size of the pieces a sink receives (at least; a long string goes in one piece).
+constexpr size_t kPiece = 1 << 16;
+
 class Writer {
  public:
-  explicit Writer(int indent) : indent_(indent) {}
+  // `sink`: when set, the text goes to it in pieces as it is written (Flush) instead of staying in one string.
+  Writer(int indent, const std::function<void(std::string_view)>* sink = nullptr) : indent_(indent), sink_(sink) {}
+
+  // Hands the text written so far to the sink once it holds at least `at_least` bytes.
+  void Flush(size_t at_least) {
+    if (sink_ == nullptr || out_.size() < at_least || out_.empty()) return;
+    (*sink_)(out_);
+    out_.clear();
+  }
 
   absl::Status Write(const Json& value, int depth);
 
@@ -110,6 +122,7 @@ class Writer {
   }
 
   const int indent_;
+  const std::function<void(std::string_view)>* sink_;
   std::string out_;
   std::string error_path_;  // JSON Pointer, built leaf first.
 };
@@ -171,6 +184,7 @@ absl::Status Writer::WriteContainer(const Json& value, int depth) {
       if (absl::Status status = Write(it.value(), depth + 1); !status.ok()) {
         return Fail(status, is_object ? it.key() : absl::StrCat(index));
       }
+      Flush(kPiece);
     }
     NewLine(depth);
   }
@@ -233,6 +247,15 @@ absl::StatusOr<std::string> WritePythonJson(const Json& value, int indent) {
     return writer.Annotate(status);
   }
   return writer.TakeOutput();
+}
+
+absl::Status WritePythonJson(const Json& value, int indent, const std::function<void(std::string_view)>& sink) {
+  Writer writer(indent, &sink);
+  if (absl::Status status = writer.Write(value, 0); !status.ok()) {
+    return writer.Annotate(status);
+  }
+  writer.Flush(0);
+  return absl::OkStatus();
 }
 
 }  // namespace chronon

@@ -23,7 +23,9 @@
 #ifndef CHRONON_JSON_WRITER_H_
 #define CHRONON_JSON_WRITER_H_
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "chronon/common/json.h"
@@ -46,6 +48,10 @@ std::string PythonFloatRepr(double v);
 // or keys) that are not valid UTF-8, and for binary or discarded values. The
 // message names the problem and the JSON Pointer of the offending value.
 absl::StatusOr<std::string> WritePythonJson(const Json& value, int indent);
+
+// The same text, handed to `sink` in order in pieces of 64 KB or more (a long string goes whole) instead of made as
+// one string, so that a large conf is never held whole. On failure, part of the text may have gone to `sink`.
+absl::Status WritePythonJson(const Json& value, int indent, const std::function<void(std::string_view)>& sink);
 
 }  // namespace chronon
 

@@ -8,9 +8,13 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -255,6 +259,27 @@ TEST(WritePythonJsonTest, NoTrailingNewlineOrWhitespace) {
 }
 
 TEST(WritePythonJsonTest, BinaryIsAnError) { EXPECT_THAT(WriteError(Json::binary({1, 2})), HasSubstr("binary")); }
+
+// The sink form hands over the same text, in order, in pieces of 64 KB or more but the last.
+TEST(WritePythonJsonTest, SinkGetsTheSameTextInPieces) {
+  Json value = Json::object();
+  for (int i = 0; i < 20000; ++i) value[absl::StrCat("col_", i)] = absl::StrCat("coalesce(col_", i, ", 0)");
+  std::vector<std::string> pieces;
+  const absl::Status status =
+      WritePythonJson(value, 2, [&pieces](std::string_view piece) { pieces.emplace_back(piece); });
+  ASSERT_TRUE(status.ok()) << status;
+  ASSERT_GT(pieces.size(), 2u);
+  for (size_t i = 0; i + 1 < pieces.size(); ++i) EXPECT_GE(pieces[i].size(), 1u << 16);
+  EXPECT_EQ(absl::StrJoin(pieces, ""), Dumps2(value));
+  // A small value is one piece; a failure is the same error as the string form's.
+  pieces.clear();
+  ASSERT_TRUE(
+      WritePythonJson(Json{{"a", 1}}, 2, [&pieces](std::string_view piece) { pieces.emplace_back(piece); }).ok());
+  EXPECT_THAT(pieces, ::testing::ElementsAre(Dumps2(Json{{"a", 1}})));
+  const absl::Status failed = WritePythonJson(Json{{"a", std::nan("")}}, 2, [](std::string_view) {});
+  EXPECT_EQ(failed.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(std::string(failed.message()), WriteError(Json{{"a", std::nan("")}}));
+}
 
 }  // namespace
 }  // namespace chronon

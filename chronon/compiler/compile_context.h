@@ -64,6 +64,9 @@ struct CompileContext {
   std::string team;  // the first component of the name; empty for sources
 
   Diagnostics* diags;
+  // False: the definition is parsed without locations (Compile's first run): every location is unknown and
+  // `locations` stays empty.
+  bool locate = true;
   // JSON pointer -> where in the textproto it came from.
   LocationMap locations;
 

@@ -3,8 +3,10 @@
 #ifndef CHRONON_COMPILER_H_
 #define CHRONON_COMPILER_H_
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "chronon/common/diagnostics.h"
@@ -41,15 +43,25 @@ struct CompileInput {
   // False: CompileOutput::summary is left empty, for a caller that knows nothing will read it (the importer, for a
   // definition no other mentions: the summary of a large GroupBy holds it whole again, issue 26, finding 11).
   bool summary = true;
+  // When set, the conf's text goes to it in pieces, in order, as it is written, and CompileOutput::conf stays empty:
+  // the importer compares it with the file as it is made instead of holding a large conf whole (issue 26, finding
+  // 11). The pieces make the whole conf exactly once when Compile returns outputs; otherwise they are to be ignored.
+  std::function<void(std::string_view)> conf_sink;
 };
 
 struct CompileOutput {
-  // The engine JSON, byte for byte as compile.py writes it (no trailing newline). Empty for sources.
+  // The engine JSON, byte for byte as compile.py writes it (no trailing newline). Empty for sources, and when
+  // CompileInput::conf_sink received it.
   std::string conf;
   // What dependents read: kind, label, name, team and the object as it is embedded in other objects. Empty when
   // CompileInput::summary is false.
   std::string summary;
 };
+
+// Gives the pages of what was freed back to the system (glibc's malloc_trim; nothing elsewhere). glibc keeps them in
+// its heap, counted in the RSS, while large strings are mapped afresh: without it, a large definition's peak RSS holds
+// both (issue 26, finding 11). The compile calls it once its parse is freed; the importer once a conf's JSON is.
+void ReleaseFreedMemory();
 
 // Compiles one definition. Returns nullopt when `diags` has errors; warnings do not fail the compile.
 std::optional<CompileOutput> Compile(const CompileInput& input, Diagnostics* diags);

@@ -106,6 +106,19 @@ TEST_F(GroupByTest, HistogramWithItsKIsBounded) {
   EXPECT_THAT(r.errors, HasSubstr("def.textproto:4:1: warning: HISTOGRAM keeps every distinct value"));
 }
 
+// Compile() runs first without locations (issue 26, finding 11); a definition with no floating-point field that gets
+// a warning is compiled again with them: the warning is reported once, at its line, and the outputs are written.
+TEST_F(GroupByTest, WarningWithoutFloatsIsReportedOnceAtItsLine) {
+  ASSERT_TRUE(Compile(Kind::kSource, "//sources:events", "", kEvents).output);
+  Result r = Compile(Kind::kGroupBy, "//group_bys/team_a:gb.v1", "team_a.gb.v1",
+                     "sources { ref: \"//sources:events\" }\nkey_columns: \"user\"\n"
+                     "aggregations { input_column: \"item\" operation: UNIQUE_COUNT }\n");
+  ASSERT_TRUE(r.output) << r.errors;
+  EXPECT_EQ(r.conf["aggregations"][0]["inputColumn"], "item");
+  EXPECT_THAT(r.errors, HasSubstr("def.textproto:3:1: warning: UNIQUE_COUNT keeps every distinct value"));
+  EXPECT_EQ(r.errors.find("warning:"), r.errors.rfind("warning:")) << r.errors;
+}
+
 TEST_F(GroupByTest, TemplatedDependenciesGetTheTeamNamespace) {
   ASSERT_TRUE(Compile(Kind::kSource, "//sources:events", "", kEvents).output);
   Result r = Compile(Kind::kGroupBy, "//group_bys/team_a:gb.v1", "team_a.gb.v1", R"(

@@ -609,7 +609,10 @@ bool ParseTextproto(std::string_view text, google::protobuf::Message* message, P
   // again, reporting only what lies after the previous stop; at most kMaxParsePasses times, and never after an
   // error that leaves nothing sensible to resume from (a block left open, JSON).
   constexpr int kMaxParsePasses = 20;
-  std::string work(text);
+  // The first pass reads `text` itself; a copy to blank statements in is made only for a further pass (a copy of a
+  // large definition for every parse doubled its text during the parse, issue 26, finding 11).
+  std::string blanked;
+  std::string_view work = text;
   int skip_line = -1, skip_column = -1;
   bool ok = false;
   for (int pass = 0; pass < kMaxParsePasses; ++pass) {
@@ -634,8 +637,12 @@ bool ParseTextproto(std::string_view text, google::protobuf::Message* message, P
     if (!fatal.resumable || fatal.line < 0) break;
     const auto [begin, end] = SkipSpan(work, fatal.offset, fatal.message);
     if (end <= begin) break;
+    if (blanked.empty()) {
+      blanked = std::string(text);
+      work = blanked;
+    }
     for (size_t i = begin; i < end; ++i) {
-      if (work[i] != '\n' && work[i] != '\t') work[i] = ' ';
+      if (blanked[i] != '\n' && blanked[i] != '\t') blanked[i] = ' ';
     }
     skip_line = fatal.line;
     skip_column = fatal.column;

@@ -18,8 +18,8 @@ using ParseInfoTree = google::protobuf::TextFormat::ParseInfoTree;
 // How deeply messages may nest in a definition (protobuf's limit for binary parsing); deeper is a parse-error.
 constexpr int kMaxNesting = 100;
 
-// Parses `text` into `message`, recording field locations in `tree`. Invalid UTF-8, syntax errors, unknown
-// fields and values of the wrong type are reported to `diags` at their line and column. Returns false on error.
+// Parses `text` into `message`, recording field locations in `tree` (none when nullptr). Invalid UTF-8, syntax errors,
+// unknown fields and values of the wrong type are reported to `diags` at their line and column. Returns false on error.
 // Parsing never evaluates anything: a textproto is data.
 bool ParseTextproto(std::string_view text, google::protobuf::Message* message, ParseInfoTree* tree, Diagnostics* diags);
 

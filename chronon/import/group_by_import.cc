@@ -194,8 +194,8 @@ void UnderiveGroupBy(const Json& group_by, const std::string& pointer, const std
       }
     }
     api::Source* written = out->add_sources();
-    UnderiveSource(source, PointerAppend(pointer + "/sources", i), PathAppend(path, "sources", static_cast<int>(i)),
-                   choices, ctx, written, integers);
+    UnderiveSource(std::move(source), PointerAppend(pointer + "/sources", i),
+                   PathAppend(path, "sources", static_cast<int>(i)), choices, ctx, written, integers);
     if (!nested) ShareSource(ctx, written);
   }
 

@@ -30,7 +30,7 @@ struct Object {
   std::string target;   // "module.var"
   std::string label() const { return "//" + package + ":" + target; }
   // The file as read is not kept (issue 26, finding 11: a 100 MB conf would stay in memory for the whole import);
-  // the compile's output is compared with the file itself (SameBytes).
+  // the compile's output is compared with the file itself, as it is written (SameBytes).
   std::string path;
   // The parsed file; released (null, `released` set) while the object's definition compiles, and parsed from `path`
   // again when it is read after that (Importer::JsonOf): a large conf's tree is not held beside the compile's.
@@ -57,9 +57,15 @@ using IntegerDoubles = std::set<std::string>;
 bool JsonToProto(const Json& json, const std::string& pointer, const std::string& path,
                  google::protobuf::Message* message, IntegerDoubles* integers, std::vector<InputError>* errors,
                  const std::string& file);
+// The same, moving the strings of `json` into `message` instead of copying them (a large source's selects are not
+// held twice, issue 26, finding 11); what is left of `json` is not to be read.
+bool JsonToProto(Json&& json, const std::string& pointer, const std::string& path, google::protobuf::Message* message,
+                 IntegerDoubles* integers, std::vector<InputError>* errors, const std::string& file);
 
 // The textproto a person would write for `message`: one field per line, small messages on one line.
 std::string WriteTextproto(const google::protobuf::Message& message, const IntegerDoubles& integers);
+// The same, appended to `out` (a header before it, without a copy of the text).
+void AppendTextproto(const google::protobuf::Message& message, const IntegerDoubles& integers, std::string* out);
 
 // What the un-derive steps read about the whole tree.
 struct Context {
@@ -88,7 +94,8 @@ struct Choices {
 // table). `source` (a GroupBy's source or a Join's left) as a `ref` when it is one of ctx.shared_sources.
 void ShareSource(const Context& ctx, api::Source* source);
 
-void UnderiveSource(const Json& source, const std::string& pointer, const std::string& path, const Choices& choices,
+// `source` is taken over (the caller moves its copy in): its strings are moved into `out`.
+void UnderiveSource(Json source, const std::string& pointer, const std::string& path, const Choices& choices,
                     const Context& ctx, api::Source* out, IntegerDoubles* integers);
 
 // chronon/group_by_import.cc (beside group_by.cc): `group_by` is the engine JSON of a GroupBy; `nested` when it sits

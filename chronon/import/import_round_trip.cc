@@ -199,24 +199,33 @@ bool Importer::Attempt(const Object& object, const Choices& choice, std::string*
     *bad_input = true;
     return false;
   }
+  // The JSON is not needed after un-deriving: released, it is parsed again when read after (issue 26, finding 11).
+  object.json = Json();
+  object.released = true;
+  ReleaseFreedMemory();
   definition.src = absl::StrCat("# proto-file: chronon/api.proto\n# proto-message: chronon.api.",
-                                KindOf(object.kind).message, "\n#\n# Imported from production/", object.rel, ".\n",
-                                WriteTextproto(*definition.message, definition.integers));
+                                KindOf(object.kind).message, "\n#\n# Imported from production/", object.rel, ".\n");
+  AppendTextproto(*definition.message, definition.integers, &definition.src);
   std::set<std::string> refs;
   CollectRefs(*definition.message, &refs);
   definition.deps.assign(refs.begin(), refs.end());
-  KeepTopLevelSources(definition.message.get());
-  // The JSON is not needed during the compile: released, it is parsed again when read after (issue 26, finding 11).
-  object.json = Json();
-  object.released = true;
+  definition.source_fingerprints = SourceFingerprints(*definition.message);
+  definition.message.reset();
   // Only a staging query (read by its table) and what some JSON mentions by name can be a later definition's dep.
+  // The conf is compared with the file as it is written, never held whole (issue 26, finding 11).
+  const std::string src_path = absl::StrCat(object.package, "/", object.target, ".textproto");
+  SameBytes same(object.path);
   std::optional<CompileOutput> output =
-      CompileDefinition(*ParseKind(object.kind), object.label(), object.name,
-                        absl::StrCat(object.package, "/", object.target, ".textproto"), &definition, reason,
-                        /*summary=*/object.kind == "staging_query" || mentioned_.count(object.name) > 0);
+      CompileDefinition(*ParseKind(object.kind), object.label(), object.name, src_path, &definition, reason,
+                        /*summary=*/object.kind == "staging_query" || mentioned_.count(object.name) > 0,
+                        [&same](std::string_view piece) { same.Write(piece); });
   if (!output) return false;
-  if (!SameBytes(object.path, output->conf)) {
-    const Json got = Json::parse(output->conf, nullptr, false);
+  if (!same.Same()) {
+    // What differs, from the conf as one text: compiled again, only when the bytes differ.
+    std::optional<CompileOutput> again = CompileDefinition(*ParseKind(object.kind), object.label(), object.name,
+                                                           src_path, &definition, reason, /*summary=*/false);
+    if (!again) return false;
+    const Json got = Json::parse(again->conf, nullptr, false);
     Differences(JsonOf(object), got, "", pointers);
     *reason = pointers->empty() ? "the bytes differ (same JSON, other formatting)" : "JSON members differ";
     return false;
@@ -233,7 +242,8 @@ bool Importer::Attempt(const Object& object, const Choices& choice, std::string*
 
 std::optional<CompileOutput> Importer::CompileDefinition(Kind kind, const std::string& label, const std::string& name,
                                                          const std::string& src_path, Definition* definition,
-                                                         std::string* reason, bool summary) {
+                                                         std::string* reason, bool summary,
+                                                         std::function<void(std::string_view)> conf_sink) {
   CompileInput input;
   input.kind = kind;
   input.label = label;
@@ -244,6 +254,7 @@ std::optional<CompileOutput> Importer::CompileDefinition(Kind kind, const std::s
   input.teams_path = "teams.json";
   input.teams_text = teams_text_;
   input.summary = summary;
+  input.conf_sink = std::move(conf_sink);
   for (const std::string& ref : definition->deps) input.deps.push_back({ref, summaries_[ref]});
   Diagnostics diags(input.src_path, input.label);
   std::optional<CompileOutput> output = Compile(input, &diags);

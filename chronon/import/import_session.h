@@ -7,6 +7,8 @@
 #define CHRONON_IMPORT_IMPORT_SESSION_H_
 
 #include <filesystem>
+#include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -43,8 +45,20 @@ const KindDir& KindOf(const std::string& kind);
 // The whole file; false when it cannot be read.
 bool ReadFile(const std::filesystem::path& path, std::string* out);
 
-// Whether the file at `path` holds exactly `bytes` (read in blocks: the file is never held in memory whole).
-bool SameBytes(const std::string& path, std::string_view bytes);
+// Whether the file at `path` holds exactly the bytes given to Write, piece by piece (the compile's conf as it is
+// written, CompileInput::conf_sink): neither the file nor the conf is ever held in memory whole.
+class SameBytes {
+ public:
+  explicit SameBytes(const std::string& path) : in_(path, std::ios::binary), same_(static_cast<bool>(in_)) {}
+  void Write(std::string_view piece);
+  // True when every piece matched the file and the file has nothing more.
+  bool Same();
+
+ private:
+  std::ifstream in_;
+  bool same_;
+  std::vector<char> block_;
+};
 
 size_t CountLines(const std::string& text);
 
@@ -62,7 +76,10 @@ void CollectRefs(const google::protobuf::Message& message, std::set<std::string>
 struct Definition {
   std::string src;
   std::vector<std::string> deps;
+  // A shared source's message (//sources); null for a GroupBy, Join or StagingQuery, which keeps only
+  // `source_fingerprints` once its textproto is written.
   std::unique_ptr<google::protobuf::Message> message;
+  std::vector<size_t> source_fingerprints;
   Choices choice;
   IntegerDoubles integers;
 };
@@ -96,9 +113,11 @@ class Importer {
   // Leaves a file out of the import with `reason`; the rest goes on.
   void LeaveOut(const std::string& rel, const std::string& name, const std::string& reason);
   // `summary`: whether another definition may read its summary (CompileInput::summary).
+  // `conf_sink`: CompileInput::conf_sink.
   std::optional<CompileOutput> CompileDefinition(Kind kind, const std::string& label, const std::string& name,
                                                  const std::string& src_path, Definition* definition,
-                                                 std::string* reason, bool summary = true);
+                                                 std::string* reason, bool summary = true,
+                                                 std::function<void(std::string_view)> conf_sink = nullptr);
 
   // import_share_sources.cc
   // A Source written identically (after un-deriving) as a GroupBy's source or a Join's left in two or more
@@ -106,9 +125,13 @@ class Importer {
   // still gives its bytes with `ref` uses it.
   void ShareSources();
   static std::vector<const api::Source*> TopLevelSources(const google::protobuf::Message& message);
-  // Drops all of a recorded definition's message but what TopLevelSources reads (its only later use), before the
-  // compile: a large GroupBy's aggregations are not held twice (issue 26, finding 11).
-  static void KeepTopLevelSources(google::protobuf::Message* message);
+  // Fingerprints of the serialized TopLevelSources of `message`, in order: all a recorded definition keeps of its
+  // message (Definition::source_fingerprints), so that a large GroupBy's sources are not held once more during its
+  // compile (issue 26, finding 11).
+  static std::vector<size_t> SourceFingerprints(const google::protobuf::Message& message);
+  static size_t SourceFingerprint(std::string_view serialized);
+  // The message of a recorded GroupBy or Join, parsed from its textproto; nullptr for other kinds.
+  static std::unique_ptr<google::protobuf::Message> ReadDefinition(const std::string& kind, const std::string& src);
   // The table a source reads, without its namespace: `events { table: "ns.page_views" }` -> page_views.
   static std::string SourceTargetName(const api::Source& source);
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -20,6 +21,7 @@
 #include "chronon/compiler/proto_json.h"
 #include "chronon/import/import_internal.h"
 #include "chronon/import/import_session.h"
+#include "google/protobuf/text_format.h"
 
 namespace chronon {
 namespace importer {
@@ -30,19 +32,40 @@ namespace fs = std::filesystem;
 // definitions becomes one chronon_source target in //sources, named after its table; each definition that
 // still gives its bytes with `ref` uses it.
 void Importer::ShareSources() {
+  // Each recorded definition kept only a fingerprint of its top-level sources (Attempt): the sources of the
+  // definitions that share a fingerprint with another are read again from their textprotos, and compared whole.
+  std::map<size_t, int> fingerprints;
+  for (const auto& [name, definition] : definitions_) {
+    for (size_t fingerprint : definition.source_fingerprints) fingerprints[fingerprint]++;
+  }
+  auto candidate = [&fingerprints](size_t fingerprint) {
+    auto it = fingerprints.find(fingerprint);
+    return it != fingerprints.end() && it->second >= 2;
+  };
+  std::vector<std::unique_ptr<google::protobuf::Message>> read_again;  // what `order` points into
   std::map<std::string, int> counts;
-  std::vector<std::pair<std::string, const api::Source*>> order;
+  std::vector<std::pair<const std::string*, const api::Source*>> order;  // each key held once, in `counts`
   for (const Object& object : objects_) {
     auto it = definitions_.find(object.name);
     if (it == definitions_.end()) continue;
-    for (const api::Source* source : TopLevelSources(*it->second.message)) {
-      const std::string key = source->SerializeAsString();
-      if (counts[key]++ == 0) order.emplace_back(key, source);
+    const Definition& definition = it->second;
+    if (std::none_of(definition.source_fingerprints.begin(), definition.source_fingerprints.end(), candidate)) {
+      continue;
     }
+    std::unique_ptr<google::protobuf::Message> message = ReadDefinition(object.kind, definition.src);
+    if (message == nullptr) continue;
+    for (const api::Source* source : TopLevelSources(*message)) {
+      std::string key = source->SerializeAsString();
+      if (!candidate(SourceFingerprint(key))) continue;
+      auto [entry, inserted] = counts.emplace(std::move(key), 0);
+      if (entry->second++ == 0) order.emplace_back(&entry->first, source);
+    }
+    read_again.push_back(std::move(message));
   }
   std::set<std::string> taken;
-  std::map<std::string, std::unique_ptr<api::Source>> copies;
-  for (const auto& [key, source] : order) {
+  std::set<size_t> shared_fingerprints;
+  for (const auto& [key_of, source] : order) {
+    const std::string& key = *key_of;
     if (counts[key] < 2) continue;
     std::string base = SourceTargetName(*source);
     std::string name = base;
@@ -62,21 +85,23 @@ void Importer::ShareSources() {
     if (!output) continue;
     summaries_[label] = std::move(output->summary);
     ctx_.shared_sources[key] = label;
+    shared_fingerprints.insert(SourceFingerprint(key));
     auto copy = std::make_unique<api::Source>(*source);
     definition.message = std::move(copy);
     sources_[name] = std::move(definition);
   }
+  order.clear();
+  counts.clear();
+  read_again.clear();  // the shared sources were copied into sources_
   if (ctx_.shared_sources.empty()) return;
   // Re-import with the shared sources, in the same order (dependencies first); keep the inline form when the
   // reference does not give the same bytes.
   for (const Object& object : objects_) {
     auto it = definitions_.find(object.name);
     if (it == definitions_.end()) continue;
-    bool uses = false;
-    for (const api::Source* source : TopLevelSources(*it->second.message)) {
-      uses = uses || ctx_.shared_sources.count(source->SerializeAsString());
-    }
-    if (!uses) continue;
+    // A fingerprint shared by chance only costs an import that gives the same definition again.
+    const std::vector<size_t>& own = it->second.source_fingerprints;
+    if (std::none_of(own.begin(), own.end(), [&](size_t f) { return shared_fingerprints.count(f) > 0; })) continue;
     Definition previous = std::move(it->second);
     const std::string summary = summaries_[object.label()];
     std::string reason;
@@ -95,18 +120,27 @@ void Importer::ShareSources() {
   }
 }
 
-void Importer::KeepTopLevelSources(google::protobuf::Message* message) {
-  if (auto* group_by = dynamic_cast<api::GroupBy*>(message)) {
-    api::GroupBy kept;
-    kept.mutable_sources()->Swap(group_by->mutable_sources());
-    group_by->Swap(&kept);
-  } else if (auto* join = dynamic_cast<api::Join*>(message)) {
-    api::Join kept;
-    if (join->has_left()) kept.set_allocated_left(join->release_left());
-    join->Swap(&kept);
+std::vector<size_t> Importer::SourceFingerprints(const google::protobuf::Message& message) {
+  std::vector<size_t> out;
+  for (const api::Source* source : TopLevelSources(message))
+    out.push_back(SourceFingerprint(source->SerializeAsString()));
+  return out;
+}
+
+size_t Importer::SourceFingerprint(std::string_view serialized) { return std::hash<std::string_view>()(serialized); }
+
+std::unique_ptr<google::protobuf::Message> Importer::ReadDefinition(const std::string& kind, const std::string& src) {
+  std::unique_ptr<google::protobuf::Message> message;
+  if (kind == "group_by") {
+    message = std::make_unique<api::GroupBy>();
+  } else if (kind == "join") {
+    message = std::make_unique<api::Join>();
   } else {
-    message->Clear();
+    return nullptr;  // no top-level sources
   }
+  // The text the compile parsed: it parses again, to the message it was written from.
+  if (!google::protobuf::TextFormat::ParseFromString(src, message.get())) return nullptr;
+  return message;
 }
 
 std::vector<const api::Source*> Importer::TopLevelSources(const google::protobuf::Message& message) {

@@ -49,18 +49,18 @@ bool ReadFile(const fs::path& path, std::string* out) {
   return static_cast<bool>(in) || in.eof();
 }
 
-bool SameBytes(const std::string& path, std::string_view bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::vector<char> block(1 << 16);
-  size_t at = 0;
-  while (in) {
-    in.read(block.data(), static_cast<std::streamsize>(block.size()));
-    const size_t n = static_cast<size_t>(in.gcount());
-    if (n > bytes.size() - at || std::string_view(block.data(), n) != bytes.substr(at, n)) return false;
-    at += n;
-  }
-  return in.eof() && at == bytes.size();
+void SameBytes::Write(std::string_view piece) {
+  if (!same_) return;
+  block_.resize(piece.size());
+  in_.read(block_.data(), static_cast<std::streamsize>(piece.size()));
+  same_ = static_cast<size_t>(in_.gcount()) == piece.size() && std::string_view(block_.data(), piece.size()) == piece;
+}
+
+bool SameBytes::Same() {
+  if (!same_) return false;
+  char extra;
+  in_.read(&extra, 1);
+  return in_.gcount() == 0 && in_.eof();
 }
 
 size_t CountLines(const std::string& text) {

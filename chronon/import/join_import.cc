@@ -2,6 +2,9 @@
 // customJson (check_consistency, lag, additional_args/env, tags, kwargs), the label part's metadata, the logged
 // bootstrap part and the external sources' derived schemas are dropped or turned back into `helper { }` arguments;
 // a GroupBy with a file of its own in production/ becomes a `ref`.
+#include <string>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "chronon/compiler/proto_json.h"
 #include "chronon/import/import_internal.h"
@@ -152,7 +155,8 @@ void UnderiveJoin(const Json& join, const std::string& pointer, const std::strin
         query["selects"].erase("ts");
       }
     }
-    UnderiveSource(left, pointer + "/left", PathAppend(path, "left"), choices, ctx, out->mutable_left(), integers);
+    UnderiveSource(std::move(left), pointer + "/left", PathAppend(path, "left"), choices, ctx, out->mutable_left(),
+                   integers);
     if (!nested) ShareSource(ctx, out->mutable_left());
   }
 

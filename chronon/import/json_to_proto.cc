@@ -1,4 +1,7 @@
 // The engine JSON -> the thrift mirror (chronon/api.proto), the inverse of proto_json.cc's ProtoToJson.
+#include <string>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "chronon/compiler/proto_json.h"
 #include "chronon/import/import_internal.h"
@@ -23,8 +26,9 @@ const char* TypeName(const Json& json) {
 
 class Reader {
  public:
-  Reader(const std::string& file, IntegerDoubles* integers, std::vector<InputError>* errors)
-      : file_(file), integers_(integers), errors_(errors) {}
+  // `consume`: the JSON read is the caller's to give up; its strings are moved into the message, not copied.
+  Reader(const std::string& file, IntegerDoubles* integers, std::vector<InputError>* errors, bool consume)
+      : file_(file), integers_(integers), errors_(errors), consume_(consume) {}
 
   bool Read(const Json& json, const std::string& pointer, const std::string& path, Message* message) {
     if (!json.is_object()) return Fail(pointer, absl::StrCat("expected an object, found ", TypeName(json)));
@@ -78,7 +82,7 @@ class Reader {
             ok = Fail(child, absl::StrCat("expected a string, found ", TypeName(entry_value)));
             continue;
           }
-          er->SetString(entry, value_field, entry_value.get<std::string>());
+          er->SetString(entry, value_field, Take(entry_value));
         } else {
           ok = Repeated(entry_value, child, PathAppend(path, "value"), value_field, entry) && ok;
         }
@@ -109,8 +113,7 @@ class Reader {
       }
       case FieldDescriptor::CPPTYPE_STRING:
         if (!value.is_string()) return wrong("a string");
-        repeated ? r->AddString(message, field, value.get<std::string>())
-                 : r->SetString(message, field, value.get<std::string>());
+        repeated ? r->AddString(message, field, Take(value)) : r->SetString(message, field, Take(value));
         return true;
       case FieldDescriptor::CPPTYPE_DOUBLE:
         if (!value.is_number()) return wrong("a number");
@@ -151,6 +154,12 @@ class Reader {
     }
   }
 
+  // A string value: moved out of the JSON when it is consumed (then non-const: JsonToProto's Json&& overload).
+  std::string Take(const Json& value) {
+    if (!consume_) return value.get<std::string>();
+    return std::move(const_cast<Json&>(value).get_ref<std::string&>());
+  }
+
   bool Singular(const Json& value, const std::string& pointer, const std::string& path, const FieldDescriptor* field,
                 Message* message) {
     return Element(value, pointer, path, field, message);
@@ -159,13 +168,19 @@ class Reader {
   const std::string& file_;
   IntegerDoubles* integers_;
   std::vector<InputError>* errors_;
+  const bool consume_;
 };
 
 }  // namespace
 
 bool JsonToProto(const Json& json, const std::string& pointer, const std::string& path, Message* message,
                  IntegerDoubles* integers, std::vector<InputError>* errors, const std::string& file) {
-  return Reader(file, integers, errors).Read(json, pointer, path, message);
+  return Reader(file, integers, errors, /*consume=*/false).Read(json, pointer, path, message);
+}
+
+bool JsonToProto(Json&& json, const std::string& pointer, const std::string& path, Message* message,
+                 IntegerDoubles* integers, std::vector<InputError>* errors, const std::string& file) {
+  return Reader(file, integers, errors, /*consume=*/true).Read(json, pointer, path, message);
 }
 
 }  // namespace importer

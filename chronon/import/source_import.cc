@@ -1,5 +1,8 @@
 // Sources, the inverse of BuildSource (source.cc): a table that a staging query of production/ writes becomes a
 // `staging_query` reference (StagingQueryEventSource / StagingQueryEntitySource), a JoinSource's parent a `ref`.
+#include <string>
+#include <utility>
+
 #include "chronon/compiler/proto_json.h"
 #include "chronon/import/import_internal.h"
 
@@ -14,9 +17,9 @@ void ShareSource(const Context& ctx, api::Source* source) {
   source->set_ref(it->second);
 }
 
-void UnderiveSource(const Json& source, const std::string& pointer, const std::string& path, const Choices& choices,
+void UnderiveSource(Json source, const std::string& pointer, const std::string& path, const Choices& choices,
                     const Context& ctx, api::Source* out, IntegerDoubles* integers) {
-  Json plain = source;
+  Json plain = std::move(source);
   const bool join_source = plain.is_object() && plain.contains("joinSource") && plain["joinSource"].is_object() &&
                            plain["joinSource"].contains("join");
   Json parent;
@@ -24,7 +27,7 @@ void UnderiveSource(const Json& source, const std::string& pointer, const std::s
     parent = plain["joinSource"]["join"];
     plain["joinSource"].erase("join");
   }
-  JsonToProto(plain, pointer, path, out, integers, ctx.errors, ctx.file);
+  JsonToProto(std::move(plain), pointer, path, out, integers, ctx.errors, ctx.file);
   if (join_source) {
     const std::string at = pointer + "/joinSource/join";
     const std::string parent_name = parent.value("metaData", Json::object()).value("name", "");

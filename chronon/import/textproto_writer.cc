@@ -1,5 +1,8 @@
 // Writes a definition the way a person would: one field per line, messages of scalars on one line when short.
 #include <algorithm>
+#include <functional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -48,13 +51,15 @@ std::string Quote(const std::string& value) {
   return out + "\"";
 }
 
+// Receives each line of the text with its depth (two spaces of indentation a level).
+using Emit = std::function<void(int depth, std::string line)>;
+
 class Writer {
  public:
   explicit Writer(const IntegerDoubles& integers) : integers_(integers) {}
 
-  // The fields of `message` as lines (without indentation).
-  std::vector<std::string> Fields(const Message& message, const std::string& path) {
-    std::vector<std::string> lines;
+  // The fields of `message`, one line each at `depth`, to `emit`.
+  void Fields(const Message& message, const std::string& path, int depth, const Emit& emit) {
     const Reflection* r = message.GetReflection();
     std::vector<const FieldDescriptor*> fields;
     r->ListFields(message, &fields);
@@ -66,7 +71,7 @@ class Writer {
     for (const FieldDescriptor* field : fields) {
       const std::string field_path = PathAppend(path, field->name());
       if (!field->is_repeated()) {
-        Field(message, field, -1, field_path, &lines);
+        Field(message, field, -1, field_path, depth, emit);
         continue;
       }
       const int size = r->FieldSize(message, field);
@@ -74,26 +79,34 @@ class Writer {
         std::vector<std::string> values;
         for (int i = 0; i < size; ++i) values.push_back(Scalar(message, field, i, absl::StrCat(field_path, "/", i)));
         // clang-format's TextProto style (tools/format.sh) puts spaces inside the brackets.
-        lines.push_back(absl::StrCat(field->name(), ": [ ", absl::StrJoin(values, ", "), " ]"));
+        emit(depth, absl::StrCat(field->name(), ": [ ", absl::StrJoin(values, ", "), " ]"));
         continue;
       }
-      for (int i = 0; i < size; ++i) Field(message, field, i, absl::StrCat(field_path, "/", i), &lines);
+      for (int i = 0; i < size; ++i) Field(message, field, i, absl::StrCat(field_path, "/", i), depth, emit);
     }
-    return lines;
   }
 
  private:
-  void Field(const Message& message, const FieldDescriptor* field, int index, const std::string& path,
-             std::vector<std::string>* lines) {
+  void Field(const Message& message, const FieldDescriptor* field, int index, const std::string& path, int depth,
+             const Emit& emit) {
     if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
-      lines->push_back(absl::StrCat(field->name(), ": ", Scalar(message, field, index, path)));
+      emit(depth, absl::StrCat(field->name(), ": ", Scalar(message, field, index, path)));
       return;
     }
     const Reflection* r = message.GetReflection();
     const Message& child = index < 0 ? r->GetMessage(message, field) : r->GetRepeatedMessage(message, field, index);
-    std::vector<std::string> inner = Fields(child, path);
+    if (!AllScalars(child)) {
+      // Never on one line: its lines go out as they are made, not collected first (a large GroupBy's text is not
+      // held twice, issue 26, finding 11).
+      emit(depth, absl::StrCat(field->name(), " {"));
+      Fields(child, path, depth + 1, emit);
+      emit(depth, "}");
+      return;
+    }
+    std::vector<std::string> inner;
+    Fields(child, path, 0, [&inner](int, std::string line) { inner.push_back(std::move(line)); });
     if (inner.empty()) {
-      lines->push_back(absl::StrCat(field->name(), " {}"));
+      emit(depth, absl::StrCat(field->name(), " {}"));
       return;
     }
     size_t width = field->name().size() + 4;
@@ -102,16 +115,13 @@ class Writer {
     // clang-format's TextProto style (tools/format.sh) would break `{ p: [ 1, 2 ] k: 3 }`.
     const bool has_list = std::any_of(inner.begin(), inner.end(),
                                       [](const std::string& line) { return line.find(": [ ") != std::string::npos; });
-    if (width <= kOneLineLimit && AllScalars(child) && (inner.size() == 1 || !has_list)) {
-      lines->push_back(absl::StrCat(field->name(), " { ", absl::StrJoin(inner, " "), " }"));
+    if (width <= kOneLineLimit && (inner.size() == 1 || !has_list)) {
+      emit(depth, absl::StrCat(field->name(), " { ", absl::StrJoin(inner, " "), " }"));
       return;
     }
-    lines->push_back(absl::StrCat(field->name(), " {"));
-    for (const std::string& line : inner) {
-      // Nested lines already carry their own indentation after the first level.
-      lines->push_back(absl::StrCat("  ", line));
-    }
-    lines->push_back("}");
+    emit(depth, absl::StrCat(field->name(), " {"));
+    for (std::string& line : inner) emit(depth + 1, std::move(line));
+    emit(depth, "}");
   }
 
   static bool AllScalars(const Message& message) {
@@ -154,9 +164,17 @@ class Writer {
 
 }  // namespace
 
+void AppendTextproto(const Message& message, const IntegerDoubles& integers, std::string* out) {
+  Writer(integers).Fields(message, "", 0, [out](int depth, std::string line) {
+    out->append(static_cast<size_t>(depth) * 2, ' ');
+    out->append(line);
+    out->push_back('\n');
+  });
+}
+
 std::string WriteTextproto(const Message& message, const IntegerDoubles& integers) {
   std::string out;
-  for (const std::string& line : Writer(integers).Fields(message, "")) absl::StrAppend(&out, line, "\n");
+  AppendTextproto(message, integers, &out);
   return out;
 }
 

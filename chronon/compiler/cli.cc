@@ -108,9 +108,6 @@ bool UnescapeLine(const std::string& escaped, std::string* out) {
   return true;
 }
 
-// The value of --src_text or --src_value after its marker, decoded once more when Bazel encoded it twice.
-bool DecodeMarked(const std::string& flag, const std::string& value, std::string* decoded, std::string* messages);
-
 int Usage(const std::string& problem, std::string* messages) {
   *messages += "chronon_compiler: error: " + problem +
                "\nusage: chronon_compiler --kind=source|group_by|join|staging_query --label=//pkg:target "
@@ -121,6 +118,7 @@ int Usage(const std::string& problem, std::string* messages) {
   return 2;
 }
 
+// The value of --src_text or --src_value after its marker, decoded once more when Bazel encoded it twice.
 bool DecodeMarked(const std::string& flag, const std::string& value, std::string* decoded, std::string* messages) {
   if (absl::StartsWith(value, kMarkerDoubled)) {
     if (UndoDoubleEncoding(absl::string_view(value).substr(sizeof(kMarkerDoubled) - 1), decoded)) return true;
@@ -237,8 +235,9 @@ int RunCompileOrThrow(const std::vector<std::string>& args, std::string* message
     src_text = GeneratedHeader(*parsed_kind, input.label);
     std::string error;
     if (!TextprotoOfStarlarkValue(*src_value, *MessageOf(*parsed_kind), &*src_text, &error)) {
-      *messages += src + ":1:1: error: in " + input.label + ": the value that chronon_module passed is not one " +
-                   "that python.bzl's helpers make (" + error + ") [" + kStarlarkValue + "]\n";
+      diags.Error({}, kStarlarkValue,
+                  "the value that chronon_module passed is not one that python.bzl's helpers make (" + error + ")");
+      *messages += diags.Format();
       return 1;
     }
   }

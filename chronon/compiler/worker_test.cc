@@ -350,9 +350,9 @@ TEST_F(WorkerVsOneShot, ValueFromChrononModule) {
   std::string bad_messages;
   EXPECT_EQ(RunCompile(bad, &bad_messages), 1);
   EXPECT_EQ(bad_messages, dir_ +
-                              "bad.generated.textproto:1:1: error: in //group_bys/t:gb.v1: the value that "
-                              "chronon_module passed is not one that python.bzl's helpers make (at byte 42: GroupBy "
-                              "has no field `bogus`) [starlark-value]\n");
+                              "bad.generated.textproto:1:1: error: the value that chronon_module passed is not one "
+                              "that python.bzl's helpers make (at byte 42: GroupBy has no field `bogus`) "
+                              "[starlark-value]\n  in target //group_bys/t:gb.v1\n");
   EXPECT_FALSE(Exists(dir_ + "bad_value.conf"));
 
   std::vector<std::string> both = args;

@@ -71,7 +71,7 @@ cost small import "$work/small_repo"
 cost large import "$work/large_repo"
 check "import a conf of 1,000 -> 10,000 aggregations" "$small" "$large"
 # And within a few times the conf's size: the import of the larger conf (about 10 MB) may peak at most MEMORY_FACTOR
-# (default 6) times its bytes. It peaked at 7.7 times before the fifth pass of docs/reliability.md ("Cost grows
+# (default 6) times its bytes. It peaked at 7.9 times before the fifth pass of docs/reliability.md ("Cost grows
 # linearly"), 5.2 times after (4.0 times for a 100 MB conf, too large for this test).
 conf_bytes=$(stat -c %s "$work/large_repo/production/group_bys/example_team/big.v1")
 read -r _ large_kb <<<"$large"

@@ -9,6 +9,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "chronon/compiler/textproto.h"
 
 namespace chronon {
 namespace {
@@ -315,36 +316,9 @@ bool IsScalar(Code code) {
   return code == Code::kString || code == Code::kBool || code == Code::kNumber || code == Code::kEnum;
 }
 
-// A textproto string literal: backslash, quote and line breaks escaped, every other byte as it is.
-void AppendQuoted(std::string_view s, std::string* out) {
-  out->push_back('"');
-  for (const char c : s) {
-    switch (c) {
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        out->push_back(c);
-    }
-  }
-  out->push_back('"');
-}
-
 std::string Quoted(std::string_view s) {
   std::string out;
-  AppendQuoted(s, &out);
+  AppendTextprotoString(s, &out);
   return out;
 }
 
@@ -542,7 +516,7 @@ class Writer {
 
   static void AppendScalar(Code code, const Value& v, std::string* out) {
     if (code == Code::kString || code == Code::kLabel) {
-      AppendQuoted(v.text, out);
+      AppendTextprotoString(v.text, out);
     } else {
       out->append(v.text);  // an enum's name, true / false, a number as written
     }

@@ -110,11 +110,12 @@ TEST(StarlarkValueTest, JsonArgumentsAreJsonFieldTrees) {
 
 TEST(StarlarkValueTest, StringsAreDecodedAndQuotedForTextproto) {
   // (The definition's own fields are one a line; only the messages inside it may take one line.) repr() escapes: \"
-  // \\ \n \t \xhh; bytes of 0x80 and above come as they are (here é in UTF-8).
+  // \\ \n \t \xhh; bytes of 0x80 and above come as they are (here é in UTF-8). Written back as textproto, a control
+  // byte other than \n \r \t is an octal escape (AppendTextprotoString, as the importer writes it).
   EXPECT_EQ(Text("struct(_chronon_type = \"Derivation\", expression = \"a\\\\b \\\"q\\\" \\n\\t\\x01 caf\xC3\xA9\", "
                  "name = \"x\")",
                  *api::Derivation::descriptor()),
-            "name: \"x\"\nexpression: \"a\\\\b \\\"q\\\" \\n\\t\x01 caf\xC3\xA9\"\n");
+            "name: \"x\"\nexpression: \"a\\\\b \\\"q\\\" \\n\\t\\001 caf\xC3\xA9\"\n");
 }
 
 TEST(StarlarkValueTest, NoneFieldsAndTuplesAndEmptyMessages) {

@@ -712,6 +712,37 @@ std::vector<std::string_view> ScalarTokens(std::string_view text, const ParseInf
   return tokens;
 }
 
+void AppendTextprotoString(std::string_view value, std::string* out) {
+  out->push_back('"');
+  for (const char c : value) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      default:
+        if (u < 0x20 || u == 0x7f) {
+          absl::StrAppend(out, "\\", u >> 6, (u >> 3) & 7, u & 7);
+        } else {
+          out->push_back(c);  // UTF-8 bytes stay as they are
+        }
+    }
+  }
+  out->push_back('"');
+}
+
 bool IsIntegerLiteral(std::string_view token) {
   if (!token.empty() && token.front() == '-') token.remove_prefix(1);
   if (token.empty()) return false;

@@ -39,6 +39,11 @@ Location FieldLocation(const ParseInfoTree* tree, const google::protobuf::FieldD
 std::vector<std::string_view> ScalarTokens(std::string_view text, const ParseInfoTree* tree,
                                            const google::protobuf::FieldDescriptor* field);
 
+// Appends `value` as a textproto string literal: `"` and `\` escaped, line breaks and tabs as `\n` `\r` `\t`, other
+// control bytes and DEL as octal escapes, every other byte (UTF-8 included) as it is. What the importer and
+// chronon_module's values (starlark_value.h) write strings with.
+void AppendTextprotoString(std::string_view value, std::string* out);
+
 // True when a numeric literal is written as an integer (`100`, `-3`, `0x10`), the way Python would keep an
 // int: `sample_percent: 100` is written `100` while `100.0` is written `100.0`.
 bool IsIntegerLiteral(std::string_view token);

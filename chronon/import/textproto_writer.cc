@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "chronon/common/json_writer.h"
+#include "chronon/compiler/textproto.h"
 #include "chronon/import/import_internal.h"
 
 namespace chronon {
@@ -21,34 +22,9 @@ using google::protobuf::Reflection;
 constexpr size_t kOneLineLimit = 100;
 
 std::string Quote(const std::string& value) {
-  std::string out = "\"";
-  for (char c : value) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (u < 0x20 || u == 0x7f) {
-          out += absl::StrCat("\\", absl::Dec(u >> 6), absl::Dec((u >> 3) & 7), absl::Dec(u & 7));
-        } else {
-          out += c;  // UTF-8 bytes stay as they are
-        }
-    }
-  }
-  return out + "\"";
+  std::string out;
+  AppendTextprotoString(value, &out);
+  return out;
 }
 
 // Receives each line of the text with its depth (two spaces of indentation a level).

@@ -24,6 +24,7 @@ load(
     _ENUMS = "ENUMS",
     _check = "check",
     _check_unknown = "check_unknown",
+    _is_string_dict = "is_string_dict",
     _message = "message",
     _type_of = "type_of",
 )
@@ -74,7 +75,7 @@ def Query(
             "partition_column",
         ])
     if (end_partition == None and setups == None and mutation_time_column == None and reversal_column == None and
-        partition_column == None and (selects == None or _string_dict(selects)) and
+        partition_column == None and (selects == None or _is_string_dict(selects)) and
         (wheres == None or (type(wheres) == "list" and not [w for w in wheres if str(w) != w])) and
         str(start_partition) in (start_partition, "None") and str(time_column) in (time_column, "None")):
         # The common case, checked without the general path (which returns the same struct, and the errors).
@@ -93,9 +94,6 @@ def Query(
         "reversal_column": reversal_column,
         "partition_column": partition_column,
     })
-
-def _string_dict(value):
-    return type(value) == "dict" and not [k for k, v in value.items() if str(k) != k or str(v) != v]
 
 def select(*args, **kwargs):
     """ai.chronon.query.select: `select("a", b = "expr")` is {"a": "a", "b": "expr"}, in that order."""

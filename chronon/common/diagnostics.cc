@@ -33,12 +33,13 @@ std::string Diagnostics::Format() const {
                     d.severity == Severity::kError ? "error" : "warning", ": ", message, " [", d.id, "]\n");
   }
   if (!diagnostics_.empty() && !label_.empty()) absl::StrAppend(&out, "  in target ", label_, "\n");
-  if (!diagnostics_.empty() && !origin_.empty()) {
-    std::string origin = origin_;
-    for (char& c : origin) {
+  for (const std::string* line : {&origin_, &note_}) {
+    if (diagnostics_.empty() || line->empty()) continue;
+    std::string text = *line;
+    for (char& c : text) {
       if (c == '\n') c = ' ';
     }
-    absl::StrAppend(&out, "  ", origin, "\n");
+    absl::StrAppend(&out, "  ", text, "\n");
   }
   return out;
 }

@@ -42,15 +42,18 @@ class Diagnostics {
   // Where the definition was written, when the file compiled was generated from it (chronon_module: the value, its
   // .bzl and the BUILD call); printed after the label.
   void set_origin(std::string origin) { origin_ = std::move(origin); }
+  // A last line, after the origin: how to get the file the messages name when no file was written (cli.cc).
+  void set_note(std::string note) { note_ = std::move(note); }
 
   // Every diagnostic as `path:line:col: error: message [id]`, then `  in target <label>` once, then
-  // `  <origin>` when there is one.
+  // `  <origin>` and `  <note>` when there are.
   std::string Format() const;
 
  private:
   std::string path_;
   std::string label_;
   std::string origin_;
+  std::string note_;
   std::vector<Diagnostic> diagnostics_;
   int error_count_ = 0;
 };

@@ -285,7 +285,7 @@ std::optional<CompileOutput> ParseAndCompile(const CompileInput& input, CompileC
   // that a CompileInput::conf_sink receives the conf once.
   if (!ctx.locate && !ctx.diags->diagnostics().empty()) return std::nullopt;
   ctx.locations = LocationMap();
-  ReleaseFreedMemory();
+  ReleaseFreedMemory(input.src_text.size());
   return Finish(input, ctx, *std::move(compiled), M::descriptor());
 }
 
@@ -319,9 +319,11 @@ std::optional<CompileOutput> Run(const CompileInput& input, Diagnostics* diags, 
 
 }  // namespace
 
-void ReleaseFreedMemory() {
+void ReleaseFreedMemory(size_t input_bytes) {
 #if defined(__GLIBC__)
-  malloc_trim(0);
+  if (input_bytes >= kReleaseFreedMemoryFrom) malloc_trim(0);
+#else
+  (void)input_bytes;
 #endif
 }
 

@@ -3,6 +3,7 @@
 #ifndef CHRONON_COMPILER_H_
 #define CHRONON_COMPILER_H_
 
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
@@ -58,10 +59,14 @@ struct CompileOutput {
   std::string summary;
 };
 
-// Gives the pages of what was freed back to the system (glibc's malloc_trim; nothing elsewhere). glibc keeps them in
-// its heap, counted in the RSS, while large strings are mapped afresh: without it, a large definition's peak RSS holds
-// both (issue 26, finding 11). The compile calls it once its parse is freed; the importer once a conf's JSON is.
-void ReleaseFreedMemory();
+// Gives the pages of what was freed back to the system (glibc's malloc_trim; nothing elsewhere) when what was freed
+// came from an input of at least kReleaseFreedMemoryFrom bytes. glibc keeps freed pages in its heap, counted in the
+// RSS, while large strings are mapped afresh: without it, a large definition's peak RSS holds both (issue 26, finding
+// 11). The compile calls it once its parse is freed; the importer once a conf's JSON is. Below the limit the pages are
+// few and trimming costs more than it gives: a persistent worker would unmap and fault its heap back in on every
+// action (the unmapping flushes every core's TLB: 15% of the workers' time in a cold build of the bench repo).
+inline constexpr size_t kReleaseFreedMemoryFrom = size_t{1} << 20;
+void ReleaseFreedMemory(size_t input_bytes);
 
 // Compiles one definition. Returns nullopt when `diags` has errors; warnings do not fail the compile.
 std::optional<CompileOutput> Compile(const CompileInput& input, Diagnostics* diags);

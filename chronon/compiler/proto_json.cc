@@ -265,11 +265,12 @@ std::string_view LocationMap::Keep(std::string_view key) {
   char* at;
   if (key.size() > kBlock / 4) {
     // A long key gets a block of its own, kept first so that the last block is still the one being filled.
-    blocks_.insert(blocks_.begin(), std::make_unique<char[]>(key.size()));
+    blocks_.insert(blocks_.begin(), std::unique_ptr<char[]>(new char[key.size()]));
     at = blocks_.front().get();
   } else {
     if (key.size() > left_) {
-      blocks_.push_back(std::make_unique<char[]>(kBlock));
+      // Not zeroed (make_unique would): every byte used is copied in first.
+      blocks_.push_back(std::unique_ptr<char[]>(new char[kBlock]));
       left_ = kBlock;
     }
     at = blocks_.back().get() + (kBlock - left_);

@@ -247,10 +247,27 @@ TEST_F(WorkerVsOneShot, SrcTextIsWrittenToSrcAndCompiledLikeTheFile) {
   std::vector<std::string> args = GroupByArgs("generated.textproto", "from_text");
   args.push_back("--src_text=\xC3\xA9" + escape(text));
   ASSERT_EQ(escape(text).find('\n'), std::string::npos);
+  // The compile action of the rules: --src only names the text, nothing writes it.
   ASSERT_EQ(RunCompile(args, &messages), 0) << messages;
-  EXPECT_EQ(Read(dir_ + "generated.textproto"), text);
+  EXPECT_FALSE(Exists(dir_ + "generated.textproto"));
   EXPECT_EQ(Read(dir_ + "from_text.conf"), Read(dir_ + "described.conf"));
   EXPECT_NE(Read(dir_ + "from_text.conf"), Read(dir_ + "from_file.conf"));
+  // The rules' chronon_textproto action: only --out_src, the text written there and nothing compiled.
+  const std::vector<std::string> write_only = {
+      "--kind=group_by", "--label=//group_bys/t:gb.v1", "--src=" + dir_ + "generated.textproto",
+      "--src_text=\xC3\xA9" + escape(text), "--out_src=" + dir_ + "generated.textproto"};
+  ASSERT_EQ(RunCompile(write_only, &messages), 0) << messages;
+  EXPECT_EQ(Read(dir_ + "generated.textproto"), text);
+  // Both: written, then compiled.
+  std::vector<std::string> write_and_compile = args;
+  write_and_compile.push_back("--out_src=" + dir_ + "written.textproto");
+  ASSERT_EQ(RunCompile(write_and_compile, &messages), 0) << messages;
+  EXPECT_EQ(Read(dir_ + "written.textproto"), text);
+  std::vector<std::string> out_src_alone = GroupByArgs("gb.textproto", "out_src_alone");
+  out_src_alone.push_back("--out_src=" + dir_ + "nothing.textproto");
+  std::string out_src_messages;
+  EXPECT_EQ(RunCompile(out_src_alone, &out_src_messages), 2);
+  EXPECT_NE(out_src_messages.find("--out_src needs --src_text or --src_value"), std::string::npos) << out_src_messages;
 
   // As Bazel 4.2.3 delivers it: every byte of 0x80 and above encoded in UTF-8 a second time, the marker too.
   auto encode_again = [](const std::string& s) {
@@ -269,6 +286,7 @@ TEST_F(WorkerVsOneShot, SrcTextIsWrittenToSrcAndCompiledLikeTheFile) {
   std::vector<std::string> doubled = GroupByArgs("generated_doubled.textproto", "doubled");
   doubled.push_back("--src_text=" + encode_again("\xC3\xA9" + escape(text)));
   ASSERT_NE(doubled.back(), args.back());
+  doubled.push_back("--out_src=" + dir_ + "generated_doubled.textproto");
   ASSERT_EQ(RunCompile(doubled, &messages), 0) << messages;
   EXPECT_EQ(Read(dir_ + "generated_doubled.textproto"), text);
   EXPECT_EQ(Read(dir_ + "doubled.conf"), Read(dir_ + "described.conf"));
@@ -290,7 +308,19 @@ TEST_F(WorkerVsOneShot, SrcTextIsWrittenToSrcAndCompiledLikeTheFile) {
   std::string bad_messages;
   EXPECT_EQ(RunCompile(bad, &bad_messages), 1);
   EXPECT_NE(bad_messages.find(dir_ + "generated_bad.textproto:3:1: error:"), std::string::npos) << bad_messages;
+  // The last line says how to write the file the message names (the compile did not).
+  ASSERT_NE(bad_messages.rfind("  the file:"), std::string::npos) << bad_messages;
+  EXPECT_EQ(bad_messages.substr(bad_messages.rfind("  the file:")),
+            "  the file: bazel build --output_groups=chronon_textproto //group_bys/t:gb.v1 writes " + dir_ +
+                "generated_bad.textproto\n");
+  EXPECT_FALSE(Exists(dir_ + "generated_bad.textproto"));
+  EXPECT_FALSE(Exists(dir_ + "bad_text.conf"));
+  // With --out_src the file is there to open, and no such line.
+  bad.push_back("--out_src=" + dir_ + "generated_bad.textproto");
+  std::string written_messages;
+  EXPECT_EQ(RunCompile(bad, &written_messages), 1);
   EXPECT_EQ(Read(dir_ + "generated_bad.textproto"), Read(dir_ + "bad.textproto"));
+  EXPECT_EQ(written_messages.find("the file: bazel build"), std::string::npos) << written_messages;
   EXPECT_FALSE(Exists(dir_ + "bad_text.conf"));
 
   std::vector<std::string> bad_escape = GroupByArgs("generated_escape.textproto", "bad_escape");
@@ -302,8 +332,9 @@ TEST_F(WorkerVsOneShot, SrcTextIsWrittenToSrcAndCompiledLikeTheFile) {
   EXPECT_NE(escape_messages.find("--src_text has a bad escape"), std::string::npos) << escape_messages;
 }
 
-// chronon_module's value (--src_value, Starlark's repr()): the compiler writes its textproto under a header naming
-// the module and the BUILD call, and compiles it as it compiles the same textproto written by hand.
+// chronon_module's value (--src_value, Starlark's repr()): the compiler makes its textproto under a header naming
+// the module and the BUILD call (written with --out_src), and compiles it as it compiles the same textproto written
+// by hand.
 TEST_F(WorkerVsOneShot, ValueFromChrononModule) {
   Write(dir_ + "by_hand.textproto",
         "meta_data { online: true description: \"caf\xC3\xA9\" }\n"
@@ -318,6 +349,7 @@ TEST_F(WorkerVsOneShot, ValueFromChrononModule) {
       "\"caf\xC3\xA9\", online = True), sources = [struct(_chronon_type = \"Source\", ref = \"//sources:src\")])";
   std::vector<std::string> args = GroupByArgs("gb.v1.generated.textproto", "from_value");
   args.push_back("--src_value=\xC3\xA9" + value);
+  args.push_back("--out_src=" + dir_ + "gb.v1.generated.textproto");
   ASSERT_EQ(RunCompile(args, &messages), 0) << messages;
   EXPECT_EQ(Read(dir_ + "from_value.conf"), Read(dir_ + "by_hand.conf"));
   EXPECT_EQ(

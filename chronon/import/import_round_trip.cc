@@ -3,12 +3,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <set>
 #include <sstream>
+#include <system_error>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -202,7 +204,9 @@ bool Importer::Attempt(const Object& object, const Choices& choice, std::string*
   // The JSON is not needed after un-deriving: released, it is parsed again when read after (issue 26, finding 11).
   object.json = Json();
   object.released = true;
-  ReleaseFreedMemory();
+  std::error_code size_error;
+  const std::uintmax_t conf_bytes = std::filesystem::file_size(object.path, size_error);
+  ReleaseFreedMemory(size_error ? 0 : static_cast<size_t>(conf_bytes));
   definition.src = absl::StrCat("# proto-file: chronon/api.proto\n# proto-message: chronon.api.",
                                 KindOf(object.kind).message, "\n#\n# Imported from production/", object.rel, ".\n");
   AppendTextproto(*definition.message, definition.integers, &definition.src);

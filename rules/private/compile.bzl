@@ -93,27 +93,40 @@ def _compile_impl(ctx, kind):
     args.add(str(ctx.label), format = "--label=%s")
     args.add(ctx.workspace_name, format = "--workspace=%s")
     inputs = []
-    if ctx.attr.value:
-        if ctx.file.src or ctx.attr.text:
+    compiler = chronon_tools(ctx).compiler
+    generated = None
+    if ctx.attr.value or ctx.attr.text:
+        if ctx.file.src or (ctx.attr.value and ctx.attr.text):
             fail("give one of `src`, `text` and `value`")
 
-        # chronon_module's value, as Starlark's repr(): the compiler writes its textproto (starlark_value.h) to
-        # `<name>.generated.textproto`, the file its messages point at. repr() has no line breaks to escape.
+        # The definition travels in the action's arguments (its param file, or the worker's request): no file-write
+        # action and no target per generated definition. chronon_module's value is Starlark's repr(), whose
+        # textproto the compiler writes (starlark_value.h); repr() has no line breaks to escape.
+        # The compile names it `<name>.generated.textproto` in its messages but does not write it: a file more per
+        # definition cost a cold build of the bench repo 0.5 s of file creation (docs/performance.md). A second
+        # action, in output group chronon_textproto, writes that file on demand; the messages say how.
         generated = ctx.actions.declare_file(ctx.label.name + ".generated.textproto")
-        outputs.append(generated)
+        source_arg = _TEXT_MARKER + ctx.attr.value if ctx.attr.value else _TEXT_MARKER + _escape_line(ctx.attr.text)
+        source_flag = "--src_value=%s" if ctx.attr.value else "--src_text=%s"
         args.add(generated, format = "--src=%s")
-        args.add(_TEXT_MARKER + ctx.attr.value, format = "--src_value=%s")
-    elif ctx.attr.text:
-        if ctx.file.src:
-            fail("give `src` or `text`, not both")
-
-        # The text travels in the action's arguments (its param file, or the worker's request): no file-write action
-        # and no target per generated definition. The compiler writes it out as `<name>.generated.textproto`, the
-        # file its messages point at.
-        generated = ctx.actions.declare_file(ctx.label.name + ".generated.textproto")
-        outputs.append(generated)
-        args.add(generated, format = "--src=%s")
-        args.add(_TEXT_MARKER + _escape_line(ctx.attr.text), format = "--src_text=%s")
+        args.add(source_arg, format = source_flag)
+        write = ctx.actions.args()
+        write.use_param_file("@%s", use_always = True)
+        write.set_param_file_format("multiline")
+        write.add(kind, format = "--kind=%s")
+        write.add(str(ctx.label), format = "--label=%s")
+        write.add(generated, format = "--src=%s")
+        write.add(source_arg, format = source_flag)
+        write.add(generated, format = "--out_src=%s")
+        ctx.actions.run(
+            executable = compiler.executable,
+            tools = [compiler.files_to_run],
+            arguments = [write],
+            outputs = [generated],
+            mnemonic = "ChrononTextproto",
+            progress_message = "Writing the textproto of {}".format(ctx.label),
+            execution_requirements = {"supports-workers": "1"},
+        )
     elif ctx.file.src:
         args.add(ctx.file.src, format = "--src=%s")
         inputs.append(ctx.file.src)
@@ -143,7 +156,6 @@ def _compile_impl(ctx, kind):
         args.add(teams, format = "--teams=%s")
         inputs.append(teams)
 
-    compiler = chronon_tools(ctx).compiler
     ctx.actions.run(
         executable = compiler.executable,
         tools = [compiler.files_to_run],
@@ -171,7 +183,11 @@ def _compile_impl(ctx, kind):
             conf = conf,
             transitive_confs = transitive,
         ),
-        OutputGroupInfo(chronon_summary = depset([summary])),
+        # chronon_textproto: the textproto of a `text` or `value` definition (`--output_groups=chronon_textproto`).
+        OutputGroupInfo(
+            chronon_summary = depset([summary]),
+            chronon_textproto = depset([generated] if generated else []),
+        ),
     ]
 
 def _attrs(deps_doc, with_teams = True):
@@ -181,13 +197,14 @@ def _attrs(deps_doc, with_teams = True):
             doc = "The definition, a textproto (`.textproto`, `.pbtxt` or `.txtpb`). Required unless `text` or `value` is given.",
         ),
         "text": attr.string(
-            doc = "The definition's textproto itself, instead of `src` (e.g. written by a macro). The compile action " +
-                  "writes it to `<name>.generated.textproto` beside the conf, the file the compiler's messages name.",
+            doc = "The definition's textproto itself, instead of `src` (e.g. written by a macro). The compiler's " +
+                  "messages call it `<name>.generated.textproto`; `bazel build --output_groups=chronon_textproto` " +
+                  "writes that file beside the conf.",
         ),
         "value": attr.string(
             doc = "A value of //chronon:python.bzl as Starlark's repr() writes it, instead of `src` (chronon_module " +
-                  "sets it). The compile action writes its textproto to `<name>.generated.textproto` beside the " +
-                  "conf, the file the compiler's messages name.",
+                  "sets it). The compiler's messages call its textproto `<name>.generated.textproto`; " +
+                  "`bazel build --output_groups=chronon_textproto` writes that file beside the conf.",
         ),
         "deps": attr.label_list(
             providers = [ChrononInfo],

@@ -25,8 +25,8 @@ def chronon_module(name, teams = None, visibility = None, testonly = None, **val
     chronon_staging_query, a Source a chronon_source (GroupBys and Joins may also embed a Source value instead). Each
     target's `deps` are the labels its value names (Source / GroupBy / Join refs given as labels, and staging
     queries), in the order written. The target's compile action gets the value itself (its `value`, Starlark's repr() of
-    it) and writes its textproto, under a header naming this call, to `<module>.<var>.generated.textproto`: no target
-    or action of its own.
+    it), makes its textproto under a header naming this call and compiles it: no target or action of its own.
+    `bazel build --output_groups=chronon_textproto` writes that textproto to `<module>.<var>.generated.textproto`.
 
     Args:
       name: the module's name (its .bzl file without `.bzl`), the first part of every target name.

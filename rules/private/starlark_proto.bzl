@@ -306,6 +306,11 @@ def _describe(kind):
         return "a list of " + (what[2:] + "s" if what.startswith("a ") else what)
     return what
 
+def is_string_dict(value):
+    """True when `value` is a dict of strings to strings (`str(x) == x` holds only for a string, and is the cheaper
+    test in Bazel 4.2.3's Starlark)."""
+    return type(value) == "dict" and not [k for k, v in value.items() if str(k) != k or str(v) != v]
+
 def _scalar_ok(base, value):
     t = type(value)
     if base == "string" or base == "label":
@@ -321,7 +326,7 @@ def _scalar_ok(base, value):
     if base.startswith("msg:"):
         return getattr(value, "_chronon_type", None) == base[4:]
     if base == "map":
-        return t == "dict" and not [k for k, v in value.items() if type(k) != "string" or type(v) != "string"]
+        return is_string_dict(value)
     if base == "map_map":
         if t != "dict":
             return False

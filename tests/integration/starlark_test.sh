@@ -25,6 +25,13 @@ for rel in group_bys/example_team/example_group_by.v0 joins/example_team/example
 done
 echo "starlark seed: $count/2 identical to compile.py's output"
 generated=$bin/group_bys/example_team/example_group_by.v0.generated.textproto
+# The compile actions read the value itself: the textproto is written only when its output group is asked for
+# (removed first: an earlier build in this workspace may have asked for it).
+rm -f "$generated"
+bazel_in "$seed" build //... 2>&1 | tail -n 1
+[[ ! -e $generated ]] || fail "a plain build wrote the generated textproto (output group chronon_textproto is on demand)"
+bazel_in "$seed" build --output_groups=chronon_textproto //group_bys/... 2>&1 | tail -n 1
+[[ -f $generated ]] || fail "--output_groups=chronon_textproto did not write $generated"
 grep -q '^  operation: LAST_K$' "$generated" || fail "the generated textproto does not name the enum LAST_K"
 grep -q '^# Written by chronon_module(name = "example_group_by", v0 = ...)' "$generated" ||
   fail "the generated textproto has no header naming its origin"
@@ -48,7 +55,8 @@ for strategy in worker local; do
   sed "s|has_availability = 1|has_availability = 1 -- café ☕😀 $strategy|" "$utf8/test_sources.bzl.orig" \
     >"$utf8/sources/test_sources.bzl"
   grep -q 'café' "$utf8/sources/test_sources.bzl" || fail "the non-ASCII edit did not apply"
-  bazel_in "$utf8" build --strategy=ChrononCompile=$strategy //... >"$utf8.log" 2>&1 ||
+  bazel_in "$utf8" build --strategy=ChrononCompile=$strategy --strategy=ChrononTextproto=$strategy \
+    --output_groups=+chronon_textproto //... >"$utf8.log" 2>&1 ||
     { cat "$utf8.log"; fail "the seed with non-ASCII text did not build ($strategy)"; }
   utf8_bin=$(cd "$utf8" && bazel info bazel-bin 2>/dev/null)
   grep -qF "has_availability = 1 -- café ☕😀 $strategy" \
@@ -105,7 +113,8 @@ echo "starlark errors: $cases/$cases fail at the user's line with their message"
 
 # Each tests/starlark_errors/compile/<case> loads, and the compiler rejects the definition it generates: the message
 # must name the generated file's line, the target (the object), and the value, its module .bzl and the BUILD call
-# that wrote it (expected.txt: lines the output must contain, whole).
+# that wrote it (expected.txt: lines the output must contain, whole). Its last line gives the command that writes
+# the file it names: that command must succeed and write it, with the line the error points at.
 compiled=0
 for dir in "$errors"/compile/*/; do
   name=$(basename "$dir")
@@ -116,6 +125,16 @@ for dir in "$errors"/compile/*/; do
     [[ -z $expected ]] && continue
     grep -qF -- "$expected" "$log" || { cat "$log"; fail "compile/$name: the compiler's message lacks: $expected"; }
   done <"$dir/expected.txt"
+  note=$(grep -E '^  the file: bazel build --output_groups=chronon_textproto //[^ ]+ writes bazel-bin/[^ ]+$' "$log" |
+    head -n 1) || { cat "$log"; fail "compile/$name: no line saying how to write the generated file"; }
+  read -r _ _ _ _ groups target _ file <<<"$note"
+  bazel_in "$errors" build "$groups" "$target" >"$log.write" 2>&1 ||
+    { cat "$log.write"; fail "compile/$name: '$note' did not build"; }
+  at=$(grep -oE "generated\.textproto:[0-9]+:[0-9]+: error" "$log" | head -n 1 | cut -d: -f2)
+  [[ -f $errors/$file ]] || fail "compile/$name: '$note' did not write $file"
+  lines=$(wc -l <"$errors/$file")
+  [[ -n $at && $lines -ge $at ]] || fail "compile/$name: $file has $lines lines, the error names line $at"
+  rm -f "$log.write"
   compiled=$((compiled + 1))
 done
 (cd "$errors" && bazel shutdown 2>/dev/null) || true

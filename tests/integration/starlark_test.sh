@@ -70,9 +70,38 @@ for strategy in worker local; do
       { diff <(echo "$expected") "$utf8_bin/production/$rel" | head; fail "$rel with non-ASCII text differs ($strategy)"; }
   done
 done
+echo "starlark seed: non-ASCII text reaches the generated textproto and the confs as compile.py writes it"
+
+# The `text` attribute (a textproto written by the user's own macro) takes the same path as a value: the compile reads
+# it from its arguments, output group chronon_textproto writes it byte for byte, and an error ends with that command.
+cp "$ROOT/examples/sources/user_activity.textproto" "$utf8/sources/"
+{
+  echo 'load("@rules_chronon//rules:defs.bzl", "chronon_source")'
+  echo 'chronon_source(name = "user_activity")'
+  python3 - "$utf8/sources/user_activity.textproto" <<'PY'
+import sys
+text = open(sys.argv[1], encoding="utf-8").read() + '# caf\u00e9 \\ "quoted"\r\n'
+print("chronon_source(name = \"from_text\", text = %r)" % text)
+print("chronon_source(name = \"broken_text\", text = %r, tags = [\"manual\"])" % (text + "bogus_field: 1\n"))
+open(sys.argv[1] + ".expected", "w", encoding="utf-8", newline="").write(text)
+PY
+} >>"$utf8/sources/BUILD"
+bazel_in "$utf8" build --output_groups=+chronon_textproto //sources:from_text //sources:user_activity >"$utf8.log" 2>&1 ||
+  { cat "$utf8.log"; fail "chronon_source(text = ...) did not build"; }
+cmp "$utf8/sources/user_activity.textproto.expected" "$utf8_bin/sources/from_text.generated.textproto" ||
+  fail "output group chronon_textproto did not write the text attribute byte for byte"
+cmp <(sed 's/"label": *"[^"]*"//' "$utf8_bin/sources/from_text.chronon.json") \
+  <(sed 's/"label": *"[^"]*"//' "$utf8_bin/sources/user_activity.chronon.json") >/dev/null ||
+  { diff "$utf8_bin/sources/from_text.chronon.json" "$utf8_bin/sources/user_activity.chronon.json" | head;
+    fail "a source from its text differs from the same source from its file"; }
+if bazel_in "$utf8" build //sources:broken_text >"$utf8.log" 2>&1; then fail "a broken text attribute built"; fi
+grep -qE '^bazel-out/[^ ]*/bin/sources/broken_text\.generated\.textproto:[0-9]+:[0-9]+: error: ' "$utf8.log" ||
+  { cat "$utf8.log"; fail "the broken text's error does not name its generated textproto"; }
+grep -qxF '  the file: bazel build --output_groups=chronon_textproto //sources:broken_text writes bazel-bin/sources/broken_text.generated.textproto' \
+  "$utf8.log" || { cat "$utf8.log"; fail "the broken text's error does not say how to write its file"; }
+echo "starlark seed: a text attribute compiles as its file does, and chronon_textproto writes it byte for byte"
 (cd "$utf8" && bazel shutdown 2>/dev/null) || true
 rm -rf "$utf8" "$utf8.log"
-echo "starlark seed: non-ASCII text reaches the generated textproto and the confs as compile.py writes it"
 
 # tests/starlark_sample: all of tests/sample, written in Starlark from Chronon's sample Python (thrift ttypes and
 # MetaData, a staging query's and a GroupBy's table names, tags, APPROX_PERCENTILE(k=), **kwargs, derivations built

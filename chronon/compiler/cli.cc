@@ -167,9 +167,11 @@ std::string GeneratedHeader(Kind kind, const std::string& label) {
 
 // `bazel-out/<config>/bin/<rest>` as the user finds it, `bazel-bin/<rest>`; any other path as it is.
 std::string BinPath(const std::string& exec_path) {
-  const std::vector<absl::string_view> parts = absl::StrSplit(exec_path, absl::MaxSplits('/', 3));
-  if (parts.size() == 4 && parts[0] == "bazel-out" && parts[2] == "bin") return absl::StrCat("bazel-bin/", parts[3]);
-  return exec_path;
+  constexpr absl::string_view kOut = "bazel-out/";
+  if (!absl::StartsWith(exec_path, kOut)) return exec_path;
+  const size_t config_end = exec_path.find('/', kOut.size());
+  if (config_end == std::string::npos || exec_path.compare(config_end, 5, "/bin/") != 0) return exec_path;
+  return "bazel-bin/" + exec_path.substr(config_end + 5);
 }
 
 int RunCompileOrThrow(const std::vector<std::string>& args, std::string* messages, std::string* out_conf,

@@ -513,7 +513,8 @@ def check_unknown(where, unknown, known):
 # The labels a value names (a target's deps).
 
 def _label_fields():
-    """message -> [(field, repeated)] of its fields that are labels or may hold one, in api.proto's order."""
+    """message -> [(field, repeated, is_label)] of its fields that are labels or may hold one, in reverse api.proto
+    order (labels() pushes them on its stack, so they come out in order)."""
     reaches = {}
     for _ in range(len(SCHEMA)):
         grew = False
@@ -529,11 +530,11 @@ def _label_fields():
         if not grew:
             break
     return {
-        message: [
-            (field, kind.startswith("*"))
+        message: reversed([
+            (field, kind.startswith("*"), kind.lstrip("*") == "label")
             for field, kind in fields
             if kind.lstrip("*") == "label" or (kind.lstrip("*").startswith("msg:") and kind.lstrip("*")[4:] in reaches)
-        ]
+        ])
         for message, fields in SCHEMA.items()
         if message in reaches
     }
@@ -544,16 +545,17 @@ def labels(value):
     """The labels (refs, staging queries) that message `value` names, in the order they are written, once each.
 
     Walks only the fields that may lead to a label (a GroupBy's sources, not its aggregations). Starlark has no
-    recursion: an explicit stack, children pushed in reverse so that they come out in field order.
+    recursion: an explicit stack of messages and labels, each message's fields pushed last to first so that they
+    come out in field order. A field's type tells a label from a message: no type() per node.
     """
     found = []
     seen = {}
-    stack = [value]
+    stack = [(value, False)]
     for _ in range(1 << 30):
         if not stack:
             break
-        v = stack.pop()
-        if type(v) == "string":
+        v, is_label = stack.pop()
+        if is_label:
             if v not in seen:
                 seen[v] = True
                 found.append(v)
@@ -561,14 +563,12 @@ def labels(value):
         fields = _LABEL_FIELDS.get(getattr(v, "_chronon_type", None))
         if not fields:
             continue
-        children = []
-        for field, repeated in fields:
+        for field, repeated, field_is_label in fields:
             x = getattr(v, field, None)
             if x == None:
                 continue
             if repeated:
-                children.extend(x)
+                stack.extend([(item, field_is_label) for item in reversed(x)])
             else:
-                children.append(x)
-        stack.extend(reversed(children))
+                stack.append((x, field_is_label))
     return found

@@ -218,10 +218,11 @@ TEST_F(WorkerVsOneShot, UnreadableDependencyIsReportedAndTheWorkerGoesOn) {
   EXPECT_TRUE(Exists(dir_ + "after.conf"));
 }
 
-// chronon_module's path: the definition comes in the arguments, escaped onto one line (compile.bzl's _escape_line),
-// and the compiler writes it out as --src before compiling. Same conf as the file, through the worker too; the
-// messages of a bad definition name the written file, which is there to open.
-TEST_F(WorkerVsOneShot, SrcTextIsWrittenToSrcAndCompiledLikeTheFile) {
+// The `text` attribute's path: the definition comes in the arguments, escaped onto one line (compile.bzl's
+// _escape_line); --src only names it in messages, and --out_src (the chronon_textproto action) writes it. Same conf
+// as the file, through the worker too; the messages of a bad definition name the file and end with the command that
+// writes it.
+TEST_F(WorkerVsOneShot, SrcTextIsCompiledLikeTheFileAndWrittenToOutSrc) {
   std::string messages;
   ASSERT_EQ(RunCompile(GroupByArgs("gb.textproto", "from_file"), &messages), 0) << messages;
   std::string text = Read(dir_ + "gb.textproto");

@@ -15,10 +15,13 @@
 #include <functional>
 #include <initializer_list>
 #include <iterator>
+#include <limits>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -220,6 +223,41 @@ struct IndexedOrderedMap : std::vector<std::pair<const Key, T>, Allocator> {
 
 // Every JSON value of the compiler, the importer and the tools that read confs.
 using Json = nlohmann::basic_json<IndexedOrderedMap>;
+
+// The integer `value` holds, as a T; nullopt when it is not a number, not finite, or outside T's range. A double
+// within the range is truncated, as static_cast does. nlohmann's get<int>() is undefined behaviour for a double out
+// of int's range and silently narrows a 64-bit integer: every integer read from JSON that another process wrote (a
+// dependency's summary, a conf, a team config) goes through this.
+template <typename T>
+std::optional<T> IntegerOf(const Json& value) {
+  static_assert(std::is_integral_v<T> && std::is_signed_v<T>, "IntegerOf reads signed integers");
+  constexpr int64_t kMin = std::numeric_limits<T>::min();
+  constexpr int64_t kMax = std::numeric_limits<T>::max();
+  if (value.is_number_unsigned()) {
+    const uint64_t u = value.get<uint64_t>();
+    if (u > static_cast<uint64_t>(kMax)) return std::nullopt;
+    return static_cast<T>(u);
+  }
+  if (value.is_number_integer()) {
+    const int64_t i = value.get<int64_t>();
+    if (i < kMin || i > kMax) return std::nullopt;
+    return static_cast<T>(i);
+  }
+  if (value.is_number_float()) {
+    const double d = value.get<double>();
+    // [min, max + 1): both ends are exact doubles for 32- and 64-bit T; NaN fails the comparison.
+    if (!(d >= static_cast<double>(kMin) && d < static_cast<double>(kMax) + 1.0)) return std::nullopt;
+    return static_cast<T>(d);
+  }
+  return std::nullopt;
+}
+
+// object[key] as an int (IntegerOf), or `fallback` when `object` is not an object, lacks `key`, or holds no int there.
+inline int IntOr(const Json& object, std::string_view key, int fallback) {
+  if (!object.is_object()) return fallback;
+  const auto it = object.find(key);
+  return it == object.end() ? fallback : IntegerOf<int>(*it).value_or(fallback);
+}
 
 }  // namespace chronon
 

@@ -1,5 +1,9 @@
 #include "chronon/common/json.h"
 
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -72,6 +76,48 @@ TEST(JsonTest, LookupsInLargeObjectsAreConstantTime) {
   EXPECT_EQ(object.size(), static_cast<size_t>(n));
   EXPECT_EQ(object.begin().key(), "col_0");
   EXPECT_FALSE(view.contains("col_" + std::to_string(n)));
+}
+
+}  // namespace
+}  // namespace chronon
+
+namespace chronon {
+namespace {
+
+// Integers read from JSON another process wrote: nlohmann's get<int>() is undefined behaviour for a double out of
+// range (the compile fuzzer's finding: 3.88889e+101 as an aggregation's operation in a dependency's summary).
+TEST(IntegerOfTest, OnlyNumbersThatFitAreIntegers) {
+  EXPECT_EQ(IntegerOf<int>(Json::parse("7")), 7);
+  EXPECT_EQ(IntegerOf<int>(Json::parse("-7")), -7);
+  EXPECT_EQ(IntegerOf<int>(Json::parse("7.9")), 7);
+  EXPECT_EQ(IntegerOf<int>(Json::parse("-7.9")), -7);
+  EXPECT_EQ(IntegerOf<int>(Json::parse("2147483647")), 2147483647);
+  EXPECT_EQ(IntegerOf<int>(Json::parse("-2147483648")), -2147483647 - 1);
+  EXPECT_EQ(IntegerOf<int>(Json::parse("2147483648")), std::nullopt);
+  EXPECT_EQ(IntegerOf<int>(Json::parse("-2147483649")), std::nullopt);
+  EXPECT_EQ(IntegerOf<int>(Json::parse("2147483647.5")), 2147483647);
+  EXPECT_EQ(IntegerOf<int>(Json::parse("2147483648.0")), std::nullopt);
+  EXPECT_EQ(IntegerOf<int>(Json::parse("3.88889e+101")), std::nullopt);
+  EXPECT_EQ(IntegerOf<int>(Json::parse("-1e300")), std::nullopt);
+  EXPECT_EQ(IntegerOf<int>(Json::parse("18446744073709551615")), std::nullopt);
+  EXPECT_EQ(IntegerOf<int64_t>(Json::parse("9223372036854775807")), INT64_MAX);
+  EXPECT_EQ(IntegerOf<int64_t>(Json::parse("9223372036854775808")), std::nullopt);
+  EXPECT_EQ(IntegerOf<int64_t>(Json::parse("9.3e18")), std::nullopt);
+  EXPECT_EQ(IntegerOf<int>(Json::parse("\"7\"")), std::nullopt);
+  EXPECT_EQ(IntegerOf<int>(Json::parse("true")), std::nullopt);
+  EXPECT_EQ(IntegerOf<int>(Json::parse("null")), std::nullopt);
+  EXPECT_EQ(IntegerOf<int>(Json(std::numeric_limits<double>::quiet_NaN())), std::nullopt);
+  EXPECT_EQ(IntegerOf<int>(Json(std::numeric_limits<double>::infinity())), std::nullopt);
+}
+
+TEST(IntegerOfTest, IntOrFallsBackForAnythingButAnIntMember) {
+  const Json object = Json::parse(R"({"a": 3, "b": 1e200, "c": "3", "d": null})");
+  EXPECT_EQ(IntOr(object, "a", 9), 3);
+  EXPECT_EQ(IntOr(object, "b", 9), 9);
+  EXPECT_EQ(IntOr(object, "c", 9), 9);
+  EXPECT_EQ(IntOr(object, "d", 9), 9);
+  EXPECT_EQ(IntOr(object, "missing", 9), 9);
+  EXPECT_EQ(IntOr(Json::parse("[1]"), "a", 9), 9);
 }
 
 }  // namespace

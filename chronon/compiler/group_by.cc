@@ -40,7 +40,7 @@ void BuildAggregations(CompileContext& ctx, const api::GroupBy& group_by, const 
     const ParseInfoTree* helper_tree = NestedTree(agg_tree, api::Aggregation::descriptor(), "helper", -1);
     // Aggregation(operation=None) means LAST.
     if (!out.contains("operation") && !helper.raw()) out["operation"] = static_cast<int>(api::LAST);
-    const int op = out.value("operation", static_cast<int>(api::LAST));
+    const int op = IntOr(out, "operation", api::LAST);
     const bool has_args = helper.has_k() || helper.percentiles_size() > 0;
     if (has_args && aggregation.arg_map_size() > 0) {
       ctx.diags->Error(ctx.Loc(at + "/argMap"), "arg-map-and-helper",
@@ -320,7 +320,7 @@ void ValidateGroupBy(const CompileContext& ctx, const Json& g, const std::string
     const Json& aggregation = aggregations[i];
     const std::string at = PointerAppend(PointerAppend(pointer, "aggregations"), i);
     const std::string input = GetString(aggregation, "inputColumn");
-    const int op = aggregation.value("operation", static_cast<int>(api::LAST));
+    const int op = IntOr(aggregation, "operation", api::LAST);
     if (input.empty()) {
       ctx.diags->Error(ctx.Loc(at), "missing-input-column",
                        absl::StrCat("input_column is required for all operations, found: input_column = None and "
@@ -361,7 +361,7 @@ void ValidateGroupBy(const CompileContext& ctx, const Json& g, const std::string
     const Json& windows = MemberOr(aggregation, "windows", kEmptyArray);
     for (size_t w = 0; w < windows.size(); ++w) {
       const Json& window = windows[w];
-      if (window.value("timeUnit", 1) == api::HOURS) agg_hourly = true;
+      if (IntOr(window, "timeUnit", 1) == api::HOURS) agg_hourly = true;
       // compile.py writes these as given; the engine then aggregates over nothing or fails at run time.
       const std::string window_at = PointerAppend(at + "/windows", w);
       const Json* length = Find(window, "length");

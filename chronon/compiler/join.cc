@@ -112,12 +112,12 @@ void ValidateLabelPart(const CompileContext& ctx, Json* label_part, const std::s
     return;
   }
   const Json window = aggregations[0]["windows"][0];
-  if (window.value("timeUnit", 1) != api::DAYS) {
+  if (IntOr(window, "timeUnit", 1) != api::DAYS) {
     ctx.diags->Error(ctx.Loc(at + "/0/windows/0"), "label-window-unit", "Label aggregation window unit must be DAYS");
     return;
   }
-  const int size = window.value("length", 0);
-  if (label_part->value("leftStartOffset", size) != size || label_part->value("leftEndOffset", size) != size) {
+  const int size = IntOr(window, "length", 0);
+  if (IntOr(*label_part, "leftStartOffset", size) != size || IntOr(*label_part, "leftEndOffset", size) != size) {
     ctx.diags->Warning(ctx.Loc(pointer + "/leftStartOffset"), "label-offsets-inferred",
                        absl::StrCat("left_start_offset and left_end_offset will be inferred to be same as aggregation "
                                     "window ",

@@ -484,7 +484,7 @@ TeamConfig TeamConfig::Parse(const std::string& text) {
       if (!e.is_object()) continue;
       auto integer = [&](const char* key) {
         auto it = e.find(key);
-        return it != e.end() && it->is_number_integer() ? it->get<int>() : 0;
+        return it != e.end() && it->is_number_integer() ? IntegerOf<int>(*it).value_or(0) : 0;
       };
       auto text = [&](const char* key, const char* fallback) {
         auto it = e.find(key);

@@ -49,7 +49,7 @@ std::string PyList(const std::vector<std::string>& items) {
 }  // namespace
 
 std::vector<std::string> AggregationOutputColumns(const Json& aggregation) {
-  const int op = aggregation.value("operation", static_cast<int>(api::LAST));
+  const int op = IntOr(aggregation, "operation", api::LAST);
   const google::protobuf::EnumValueDescriptor* value = api::Operation_descriptor()->FindValueByNumber(op);
   std::string suffix = absl::AsciiStrToLower(value != nullptr ? value->name() : absl::StrCat(op));
   if (op == api::LAST_K || op == api::FIRST_K || op == api::TOP_K || op == api::BOTTOM_K) {
@@ -62,7 +62,7 @@ std::vector<std::string> AggregationOutputColumns(const Json& aggregation) {
   if (windows.is_array() && !windows.empty()) {
     for (const Json& window : windows) {
       windowed.push_back(
-          absl::StrCat(base, "_", window.value("length", 0), window.value("timeUnit", 1) == api::HOURS ? "h" : "d"));
+          absl::StrCat(base, "_", IntOr(window, "length", 0), IntOr(window, "timeUnit", 1) == api::HOURS ? "h" : "d"));
     }
   } else {
     windowed.push_back(base);
@@ -266,12 +266,12 @@ void ValidateDeprecation(const Json& object, const std::string& kind, const std:
 
 void ValidateProduction(const Json& join, const std::string& name, const Locate& locate, Diagnostics* diags) {
   const Json& production = Member(Member(join, "metaData"), "production");
-  if (!production.is_number() || production.get<int>() != 1) return;
+  if (IntegerOf<int>(production) != 1) return;
   std::vector<std::string> offenders;
   for (const Json& part : Member(join, "joinParts")) {
     const Json& meta = Member(Member(part, "groupBy"), "metaData");
     const Json& gb_production = Member(meta, "production");
-    if (gb_production.is_number() && gb_production.get<int>() == 0) offenders.push_back(Str(meta, "name"));
+    if (IntegerOf<int>(gb_production) == 0) offenders.push_back(Str(meta, "name"));
   }
   if (!offenders.empty()) {
     diags->Error(locate("/metaData/production"), "production-join-non-production-group-by",

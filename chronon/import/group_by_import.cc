@@ -120,7 +120,7 @@ void UnderiveGroupBy(const Json& group_by, const std::string& pointer, const std
   Json column_tags = Json::object();
   for (const auto& [key, value] : custom.items()) {
     if (key == "lag") {
-      if (value.is_number_integer() && value.get<int>() != 0) helper->set_lag(value.get<int>());
+      if (value.is_number_integer() && IntegerOf<int>(value).value_or(0) != 0) helper->set_lag(*IntegerOf<int>(value));
     } else if (key == "groupby_tags") {
       if (value.is_object()) {
         for (const auto& [tag, tag_value] : value.items()) ToJsonField(tag, tag_value, helper->add_tags());
@@ -151,7 +151,7 @@ void UnderiveGroupBy(const Json& group_by, const std::string& pointer, const std
       JsonToProto(Without(aggregation, {"argMap"}), at, agg_path, agg, integers, ctx.errors, ctx.file);
       columns.push_back(agg->input_column());
       const bool has_operation = aggregation.contains("operation");
-      const int operation = aggregation.value("operation", static_cast<int>(api::LAST));
+      const int operation = IntOr(aggregation, "operation", api::LAST);
       if (!aggregation.contains("argMap") || !has_operation) {
         // A raw ttypes.Aggregation: no argMap, no default operation.
         agg->mutable_helper()->set_raw(true);

@@ -128,7 +128,7 @@ void UnderiveJoin(const Json& join, const std::string& pointer, const std::strin
     if (key == "check_consistency") {
       if (value.is_boolean() && value.get<bool>()) helper->set_check_consistency(true);
     } else if (key == "lag") {
-      if (value.is_number_integer() && value.get<int>() != 0) helper->set_lag(value.get<int>());
+      if (value.is_number_integer() && IntegerOf<int>(value).value_or(0) != 0) helper->set_lag(*IntegerOf<int>(value));
     } else if (key == "additional_args") {
       ToJsonValue(value, helper->mutable_additional_args());
     } else if (key == "additional_env") {

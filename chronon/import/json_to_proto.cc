@@ -132,7 +132,9 @@ class Reader {
       }
       case FieldDescriptor::CPPTYPE_ENUM: {
         if (!value.is_number_integer()) return wrong("an enum number");
-        const int number = value.get<int>();
+        if (!IntegerOf<int>(value))
+          return Fail(pointer, absl::StrCat(value.dump(), " is not a value of ", field->enum_type()->name()));
+        const int number = *IntegerOf<int>(value);
         if (field->enum_type()->FindValueByNumber(number) == nullptr) {
           return Fail(pointer, absl::StrCat(number, " is not a value of ", field->enum_type()->name()));
         }
@@ -141,13 +143,15 @@ class Reader {
       }
       case FieldDescriptor::CPPTYPE_INT32:
         if (!value.is_number_integer()) return wrong("an integer");
-        repeated ? r->AddInt32(message, field, value.get<int32_t>())
-                 : r->SetInt32(message, field, value.get<int32_t>());
+        if (!IntegerOf<int32_t>(value)) return wrong("a 32-bit integer");
+        repeated ? r->AddInt32(message, field, *IntegerOf<int32_t>(value))
+                 : r->SetInt32(message, field, *IntegerOf<int32_t>(value));
         return true;
       case FieldDescriptor::CPPTYPE_INT64:
         if (!value.is_number_integer()) return wrong("an integer");
-        repeated ? r->AddInt64(message, field, value.get<int64_t>())
-                 : r->SetInt64(message, field, value.get<int64_t>());
+        if (!IntegerOf<int64_t>(value)) return wrong("a 64-bit integer");
+        repeated ? r->AddInt64(message, field, *IntegerOf<int64_t>(value))
+                 : r->SetInt64(message, field, *IntegerOf<int64_t>(value));
         return true;
       default:
         return Fail(pointer, absl::StrCat("unsupported field type of ", field->name()));

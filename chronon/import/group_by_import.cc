@@ -1,6 +1,7 @@
 // GroupBy, the inverse of BuildGroupBy / BuildAggregations / CompileGroupBy (group_by.cc): the selects GroupBy()
 // adds for keys and inputs, the wait_for_ dependencies, customJson (lag, tags, kwargs), argMap and the metadata
 // compile.py fills are dropped or turned back into `helper { }` arguments.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -120,7 +121,8 @@ void UnderiveGroupBy(const Json& group_by, const std::string& pointer, const std
   Json column_tags = Json::object();
   for (const auto& [key, value] : custom.items()) {
     if (key == "lag") {
-      if (value.is_number_integer() && IntegerOf<int>(value).value_or(0) != 0) helper->set_lag(*IntegerOf<int>(value));
+      const std::optional<int> lag = value.is_number_integer() ? IntegerOf<int>(value) : std::nullopt;
+      if (lag.value_or(0) != 0) helper->set_lag(*lag);
     } else if (key == "groupby_tags") {
       if (value.is_object()) {
         for (const auto& [tag, tag_value] : value.items()) ToJsonField(tag, tag_value, helper->add_tags());

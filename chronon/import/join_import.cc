@@ -2,6 +2,7 @@
 // customJson (check_consistency, lag, additional_args/env, tags, kwargs), the label part's metadata, the logged
 // bootstrap part and the external sources' derived schemas are dropped or turned back into `helper { }` arguments;
 // a GroupBy with a file of its own in production/ becomes a `ref`.
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -128,7 +129,8 @@ void UnderiveJoin(const Json& join, const std::string& pointer, const std::strin
     if (key == "check_consistency") {
       if (value.is_boolean() && value.get<bool>()) helper->set_check_consistency(true);
     } else if (key == "lag") {
-      if (value.is_number_integer() && IntegerOf<int>(value).value_or(0) != 0) helper->set_lag(*IntegerOf<int>(value));
+      const std::optional<int> lag = value.is_number_integer() ? IntegerOf<int>(value) : std::nullopt;
+      if (lag.value_or(0) != 0) helper->set_lag(*lag);
     } else if (key == "additional_args") {
       ToJsonValue(value, helper->mutable_additional_args());
     } else if (key == "additional_env") {

@@ -1,4 +1,5 @@
 // The engine JSON -> the thrift mirror (chronon/api.proto), the inverse of proto_json.cc's ProtoToJson.
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -132,27 +133,27 @@ class Reader {
       }
       case FieldDescriptor::CPPTYPE_ENUM: {
         if (!value.is_number_integer()) return wrong("an enum number");
-        if (!IntegerOf<int>(value))
+        const std::optional<int> number = IntegerOf<int>(value);
+        if (!number || field->enum_type()->FindValueByNumber(*number) == nullptr) {
           return Fail(pointer, absl::StrCat(value.dump(), " is not a value of ", field->enum_type()->name()));
-        const int number = *IntegerOf<int>(value);
-        if (field->enum_type()->FindValueByNumber(number) == nullptr) {
-          return Fail(pointer, absl::StrCat(number, " is not a value of ", field->enum_type()->name()));
         }
-        repeated ? r->AddEnumValue(message, field, number) : r->SetEnumValue(message, field, number);
+        repeated ? r->AddEnumValue(message, field, *number) : r->SetEnumValue(message, field, *number);
         return true;
       }
-      case FieldDescriptor::CPPTYPE_INT32:
+      case FieldDescriptor::CPPTYPE_INT32: {
         if (!value.is_number_integer()) return wrong("an integer");
-        if (!IntegerOf<int32_t>(value)) return wrong("a 32-bit integer");
-        repeated ? r->AddInt32(message, field, *IntegerOf<int32_t>(value))
-                 : r->SetInt32(message, field, *IntegerOf<int32_t>(value));
+        const std::optional<int32_t> number = IntegerOf<int32_t>(value);
+        if (!number) return wrong("a 32-bit integer");
+        repeated ? r->AddInt32(message, field, *number) : r->SetInt32(message, field, *number);
         return true;
-      case FieldDescriptor::CPPTYPE_INT64:
+      }
+      case FieldDescriptor::CPPTYPE_INT64: {
         if (!value.is_number_integer()) return wrong("an integer");
-        if (!IntegerOf<int64_t>(value)) return wrong("a 64-bit integer");
-        repeated ? r->AddInt64(message, field, *IntegerOf<int64_t>(value))
-                 : r->SetInt64(message, field, *IntegerOf<int64_t>(value));
+        const std::optional<int64_t> number = IntegerOf<int64_t>(value);
+        if (!number) return wrong("a 64-bit integer");
+        repeated ? r->AddInt64(message, field, *number) : r->SetInt64(message, field, *number);
         return true;
+      }
       default:
         return Fail(pointer, absl::StrCat("unsupported field type of ", field->name()));
     }
